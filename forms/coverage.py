@@ -1,0 +1,92 @@
+"""Which characters the bundled print fonts can draw (spec §3 ``unrenderable_char``).
+
+reportlab draws a blank for a character its font lacks, so every character of user text is
+checked against the coverage list that ``resources/fonts/build_fonts.py`` writes beside the fonts.
+Pure Python: the editor and the command line check without loading any font.
+"""
+
+from __future__ import annotations
+
+import sys
+from bisect import bisect_right
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from forms.problems import Problem
+
+if TYPE_CHECKING:
+    from forms.draft import Draft
+
+
+def resources_dir() -> Path:
+    """The ``resources`` folder, in a checkout or inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+COVERAGE_FILE = resources_dir() / "fonts" / "coverage.txt"
+_ALWAYS_OK = frozenset("\n\t")
+
+
+@cache
+def _ranges() -> tuple[list[int], list[int]]:
+    starts: list[int] = []
+    ends: list[int] = []
+    for line in COVERAGE_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        lo, _, hi = line.partition("-")
+        starts.append(int(lo, 16))
+        ends.append(int(hi or lo, 16))
+    order = sorted(range(len(starts)), key=starts.__getitem__)
+    return [starts[i] for i in order], [ends[i] for i in order]
+
+
+def can_render(ch: str) -> bool:
+    if ch in _ALWAYS_OK:
+        return True
+    starts, ends = _ranges()
+    cp = ord(ch)
+    i = bisect_right(starts, cp) - 1
+    return i >= 0 and cp <= ends[i]
+
+
+def unrenderable(text: str) -> list[str]:
+    """The distinct characters of ``text`` that no bundled font can draw, in order."""
+    seen: dict[str, None] = {}
+    for ch in text:
+        if ch not in seen and not can_render(ch):
+            seen[ch] = None
+    return list(seen)
+
+
+def _strings(node: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{path}.{key}" if path else key)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, f"{path}[{i}]")
+
+
+def describe(ch: str) -> str:
+    return f"“{ch}”（U+{ord(ch):04X}）"
+
+
+def unrenderable_problems(draft: "Draft") -> list[Problem]:
+    problems = []
+    for path, text in _strings(draft.data, ""):
+        if path.endswith(".file"):
+            continue  # a file name is not printed
+        bad = unrenderable(text)
+        if bad:
+            shown = "、".join(describe(c) for c in bad[:5]) + ("等" if len(bad) > 5 else "")
+            problems.append(Problem(path, "unrenderable_char",
+                                    f"字符 {shown} 无法打印（字库中没有，如表情符号或自造字），请删除或改用常用字。"))
+    return problems

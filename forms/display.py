@@ -1,0 +1,110 @@
+"""How values read on paper and on screen: one module for all display formatting (zh_CN, babel).
+
+The PDF, the Word export and the editor's previews all ask here, so paper and file never
+disagree. Named formats are referenced from the form definition's table cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Callable
+
+from babel.dates import format_date
+
+if TYPE_CHECKING:
+    from forms.draft import Draft
+
+NONE_TEXT = "无"  # 填报说明 3: 无内容时填“无”
+LOCALE = "zh_CN"
+
+
+def long_date(value: dt.date | None) -> str:
+    """2026年11月26日"""
+    return format_date(value, format="long", locale=LOCALE) if value else ""
+
+
+def datetime_text(value: dt.datetime) -> str:
+    """2026年11月26日 14:05 — for 'last changed' columns."""
+    return f"{long_date(value.date())} {value:%H:%M}"
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return long_date(value)
+    return str(value)
+
+
+def value_text(draft: "Draft", path: str) -> str:
+    """A field's printed text: its value, 无 for an empty optional field, "" for an empty
+    required one (a draft print leaves room to write it in)."""
+    from forms.fieldtypes import TYPES
+    from forms.validate import is_required
+
+    fdef = draft.form.field(path)
+    value = draft.get(path)
+    if TYPES[fdef.type].is_empty(value):
+        return "" if is_required(fdef, draft) else NONE_TEXT
+    return _plain(value)
+
+
+def _fmt_nature(draft: "Draft", path: str) -> str:
+    if draft.get(path) == "其他":
+        other = draft.get("unit.nature_other") or ""
+        return other or "其他"
+    return value_text(draft, path)
+
+
+def _fmt_address_postcode(draft: "Draft", path: str) -> str:
+    address = draft.get(path) or ""
+    postcode = draft.get("unit.postcode") or ""
+    if not postcode:
+        return address
+    return f"{address}（{postcode}）"
+
+
+def partner_text(item: dict) -> str:
+    name = item.get("name") or ""
+    kind = item.get("kind") or ""
+    since = item.get("since")
+    details = "，".join(x for x in (kind, f"自{since}年起合作" if since else "") if x)
+    return f"{name}（{details}）" if details else name
+
+
+def _fmt_partners(draft: "Draft", path: str) -> str:
+    items = draft.get(path) or []
+    return "；".join(partner_text(i) for i in items) if items else ""
+
+
+def _fmt_id_number(draft: "Draft", path: str) -> str:
+    number = value_text(draft, path)
+    id_type = draft.get(path.rsplit(".", 1)[0] + ".id_type") or "居民身份证"
+    if number and number != NONE_TEXT and id_type != "居民身份证":
+        return f"{number}（{id_type}）"
+    return number
+
+
+FORMATS: dict[str, Callable[["Draft", str], str]] = {
+    "nature": _fmt_nature,
+    "address_postcode": _fmt_address_postcode,
+    "partners": _fmt_partners,
+    "id_number": _fmt_id_number,
+}
+
+
+def cell_text(draft: "Draft", cell: dict, item_path: str | None = None, index: int | None = None) -> str:
+    """The text of one table cell of the definition (``label``/``text``/``field``/``key``/``index``)."""
+    if "label" in cell:
+        return cell["label"]
+    if "text" in cell:
+        return cell["text"]
+    if "index" in cell:
+        return str((index or 0) + 1)
+    if "blank" in cell:
+        return ""
+    path = cell["field"] if "field" in cell else f"{item_path}.{cell['key']}"
+    fmt = cell.get("format")
+    return FORMATS[fmt](draft, path) if fmt else value_text(draft, path)

@@ -1,0 +1,391 @@
+"""The draft model and its JSON form (spec §4).
+
+A :class:`Draft` holds one application's values as plain Python data shaped by the form
+definition: every declared key present, text as ``str`` ("" when empty), dates as
+``datetime.date`` or ``None``, years as ``int`` or ``None``, records as dicts, lists as lists of
+dicts. Attachment bytes ride along in ``Draft.files``, keyed by each attachment's ``file`` value.
+
+Loading is strict: unknown keys and wrong JSON types are :class:`DraftInputError`, whose message
+names the key; a missing key, ``null`` and ``""`` all mean empty.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from forms.definition import DEFAULT_FORM_ID, FieldDef, Form, get_form
+from forms.fieldtypes import TYPES, InputError
+
+FORMAT = "shenbao-draft"
+VERSION = 1
+MAX_JSON_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_LIST_ITEMS = 2000
+
+
+class DraftInputError(ValueError):
+    """Unusable draft input: the message says what is wrong, in Chinese, in one line."""
+
+
+_PATH_RE = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
+
+
+def parse_path(path: str) -> list[str | int]:
+    """``team.members[2].name`` → ``['team', 'members', 2, 'name']``."""
+    steps: list[str | int] = []
+    for part in path.split("."):
+        m = _PATH_RE.fullmatch(part)
+        if not m:
+            raise KeyError(path)
+        steps.append(m.group(1))
+        if m.group(2) is not None:
+            steps.append(int(m.group(2)))
+    return steps
+
+
+class Draft:
+    """One draft: its form edition, its values and its attachment bytes."""
+
+    def __init__(self, form: Form | None = None, data: dict | None = None,
+                 files: dict[str, bytes] | None = None):
+        self.form = form or get_form()
+        self.data = data if data is not None else empty_data(self.form)
+        self.files: dict[str, bytes] = dict(files or {})
+
+    # -- paths --------------------------------------------------------------------------
+
+    def get(self, path: str, default: Any = None) -> Any:
+        node: Any = self.data
+        for step in parse_path(path):
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return node
+
+    def set(self, path: str, value: Any) -> Any:
+        """Set one scalar value, cleaned by its field type; returns the stored value."""
+        fdef = self.form.field(path)
+        if fdef.type in ("record", "list"):
+            raise TypeError(f"{path} is a {fdef.type}; set its fields")
+        value = TYPES[fdef.type].clean(value) if value is not None else TYPES[fdef.type].empty
+        steps = parse_path(path)
+        node: Any = self.data
+        for step in steps[:-1]:
+            node = node[step]
+        node[steps[-1]] = value
+        return value
+
+    def new_item(self, list_path: str) -> dict:
+        return empty_record(self.form.field(list_path))
+
+    def copy(self) -> "Draft":
+        return Draft(self.form, copy.deepcopy(self.data), dict(self.files))
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Draft) and self.form.id == other.form.id
+                and self.data == other.data and self.files == other.files)
+
+    # -- identity -----------------------------------------------------------------------
+
+    def canonical_json(self) -> str:
+        """The draft's content as canonical JSON: sorted keys, no spaces, attachment files
+        replaced by the SHA-256 of their bytes (so moving a file does not change it)."""
+        data = to_json_data(self)
+        for item in data.get("attachments", []):
+            blob = self.files.get(item.get("file") or "")
+            item["file"] = hashlib.sha256(blob).hexdigest() if blob is not None else None
+        return json.dumps({"form": self.form.id, "data": data}, ensure_ascii=False,
+                          sort_keys=True, separators=(",", ":"))
+
+    def fingerprint(self) -> str:
+        """First 8 hex digits of SHA-256 over :meth:`canonical_json`; printed on every page."""
+        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()[:8].upper()
+
+    @property
+    def unit_name(self) -> str:
+        return self.get("unit.name") or ""
+
+
+# --------------------------------------------------------------------------- empty values
+
+
+def empty_record(fdef: FieldDef) -> dict:
+    assert fdef.record is not None
+    return {sub.key: _empty_value(sub) for sub in fdef.record.fields}
+
+
+def _empty_value(fdef: FieldDef) -> Any:
+    if fdef.type == "record":
+        return empty_record(fdef)
+    if fdef.type == "list":
+        return []
+    if fdef.default is not None:
+        return fdef.default
+    return TYPES[fdef.type].empty
+
+
+def empty_data(form: Form) -> dict:
+    data: dict = {}
+    for fdef in form.fields:
+        steps = fdef.path.split(".")
+        node = data
+        for step in steps[:-1]:
+            node = node.setdefault(step, {})
+        node[steps[-1]] = _empty_value(fdef)
+    return data
+
+
+# --------------------------------------------------------------------------- JSON in
+
+
+def _read_value(fdef: FieldDef, value: Any, where: str) -> Any:
+    if fdef.type == "record":
+        if value is None:
+            return empty_record(fdef)
+        if not isinstance(value, dict):
+            raise InputError(f"{where}：应为对象，实际为 {type(value).__name__}")
+        return _read_record(fdef, value, where)
+    if fdef.type == "list":
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise InputError(f"{where}：应为列表")
+        if len(value) > MAX_LIST_ITEMS:
+            raise InputError(f"{where}：条目过多（{len(value)}），上限 {MAX_LIST_ITEMS}")
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise InputError(f"{where}[{i}]：应为对象")
+            out.append(_read_record(fdef, item, f"{where}[{i}]"))
+        return out
+    value = TYPES[fdef.type].from_json(value, where)
+    if fdef.default is not None and TYPES[fdef.type].is_empty(value):
+        return fdef.default
+    return value
+
+
+def _read_record(fdef: FieldDef, raw: dict, where: str) -> dict:
+    assert fdef.record is not None
+    unknown = sorted(set(raw) - set(fdef.record.keys))
+    if unknown:
+        raise InputError(f"{where}.{unknown[0]}：未知的键（本表单没有这一项）")
+    return {sub.key: _read_value(sub, raw.get(sub.key), f"{where}.{sub.key}") for sub in fdef.record.fields}
+
+
+def _read_data(form: Form, raw: dict) -> dict:
+    """Walk the declared tree; every key of ``raw`` must be declared."""
+    # Build the tree of declared group names -> field defs.
+    tree: dict = {}
+    for fdef in form.fields:
+        steps = fdef.path.split(".")
+        node = tree
+        for step in steps[:-1]:
+            node = node.setdefault(step, {})
+        node[steps[-1]] = fdef
+
+    def walk(node: dict, raw_node: Any, where: str) -> dict:
+        if raw_node is None:
+            raw_node = {}
+        if not isinstance(raw_node, dict):
+            raise InputError(f"{where or 'data'}：应为对象")
+        unknown = sorted(set(raw_node) - set(node))
+        if unknown:
+            key = f"{where}.{unknown[0]}" if where else unknown[0]
+            raise InputError(f"{key}：未知的键（本表单没有这一项）")
+        out = {}
+        for key, sub in node.items():
+            sub_where = f"{where}.{key}" if where else key
+            if isinstance(sub, FieldDef):
+                out[key] = _read_value(sub, raw_node.get(key), sub_where)
+            else:
+                out[key] = walk(sub, raw_node.get(key), sub_where)
+        return out
+
+    return walk(tree, raw, "")
+
+
+def _apply_renames(form: Form, raw: dict) -> dict:
+    """Move values from paths an older edition used to their declared new paths."""
+    for old, new in form.renamed.items():
+        old_steps, new_steps = old.split("."), new.split(".")
+        node = raw
+        for step in old_steps[:-1]:
+            node = node.get(step) if isinstance(node, dict) else None
+            if node is None:
+                break
+        if not isinstance(node, dict) or old_steps[-1] not in node:
+            continue
+        value = node.pop(old_steps[-1])
+        target = raw
+        for step in new_steps[:-1]:
+            target = target.setdefault(step, {})
+        target.setdefault(new_steps[-1], value)
+    return raw
+
+
+def _depth_ok(text: str) -> bool:
+    """Refuse absurd nesting before json.loads recurses into it."""
+    depth = 0
+    in_str = esc = False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise DraftInputError(f"草稿中键“{key}”出现了两次")
+        out[key] = value
+    return out
+
+
+def parse_draft_json(raw: bytes | str, *, base_dir: Path | None = None, load_files: bool = True) -> Draft:
+    """Parse draft JSON strictly. Attachment ``file`` paths are read relative to ``base_dir``;
+    a file that cannot be read is left out of ``Draft.files`` (validation reports it)."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_JSON_BYTES:
+            raise DraftInputError(f"文件过大（{len(raw) // 1024 // 1024} MB），草稿 JSON 上限 20 MB")
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raise DraftInputError("文件以 BOM 开头；草稿 JSON 应为不带 BOM 的 UTF-8")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DraftInputError(f"文件不是 UTF-8 编码（第 {exc.start} 字节处）") from None
+    else:
+        text = raw
+    if not text.strip():
+        raise DraftInputError("文件是空的，不是草稿")
+    if not _depth_ok(text):
+        raise DraftInputError(f"JSON 嵌套层数超过 {MAX_DEPTH}，不是草稿文件")
+    try:
+        doc = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except json.JSONDecodeError as exc:
+        raise DraftInputError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
+    except RecursionError:
+        raise DraftInputError("JSON 嵌套过深，不是草稿文件") from None
+    return draft_from_document(doc, base_dir=base_dir, load_files=load_files)
+
+
+def draft_from_document(doc: Any, *, base_dir: Path | None = None, load_files: bool = True) -> Draft:
+    if not isinstance(doc, dict):
+        raise DraftInputError("不是申报书草稿：顶层应为 JSON 对象")
+    unknown = sorted(set(doc) - {"format", "version", "form", "data"})
+    if unknown:
+        raise DraftInputError(f"{unknown[0]}：未知的键（本表单没有这一项）")
+    if doc.get("format") != FORMAT:
+        raise DraftInputError(f"不是申报书草稿：format 应为 \"{FORMAT}\"")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise DraftInputError("version：应为整数")
+    if version > VERSION:
+        raise DraftInputError(f"草稿格式版本 {version} 比本程序支持的 {VERSION} 新，请升级申报助手")
+    if version < 1:
+        raise DraftInputError(f"version：无效的版本 {version}")
+    form_id = doc.get("form", DEFAULT_FORM_ID)
+    try:
+        form = get_form(form_id) if isinstance(form_id, str) else None
+    except KeyError:
+        form = None
+    if form is None:
+        raise DraftInputError(f"form：未知的表单版本 {form_id!r}")
+    raw_data = doc.get("data")
+    if raw_data is not None and not isinstance(raw_data, dict):
+        raise DraftInputError("data：应为对象")
+    try:
+        data = _read_data(form, _apply_renames(form, copy.deepcopy(raw_data or {})))
+    except InputError as exc:
+        raise DraftInputError(str(exc)) from None
+    draft = Draft(form, data)
+    if load_files and base_dir is not None:
+        for item in data.get("attachments", []):
+            name = item.get("file")
+            if name and name not in draft.files:
+                blob = read_attachment_file(base_dir, name)
+                if blob is not None:
+                    draft.files[name] = blob
+    return draft
+
+
+def read_attachment_file(base_dir: Path, name: str, limit: int = 64 * 1024 * 1024) -> bytes | None:
+    try:
+        path = (base_dir / name)
+        if not path.is_file() or path.stat().st_size > limit:
+            return None
+        return path.read_bytes()
+    except (OSError, ValueError):
+        return None
+
+
+def load_draft_json(path: Path) -> Draft:
+    """Read a draft JSON file; :class:`DraftInputError` for anything unusable."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise DraftInputError(f"{path} 是文件夹，不是草稿文件")
+        size = path.stat().st_size
+        if size > MAX_JSON_BYTES:
+            raise DraftInputError(f"文件过大（{size // 1024 // 1024} MB），草稿 JSON 上限 20 MB")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DraftInputError(f"找不到文件 {path}") from None
+    except PermissionError:
+        raise DraftInputError(f"没有权限读取 {path}") from None
+    except OSError as exc:
+        raise DraftInputError(f"无法读取 {path}：{exc.strerror or exc}") from None
+    return parse_draft_json(raw, base_dir=path.parent)
+
+
+# --------------------------------------------------------------------------- JSON out
+
+
+def _write_value(fdef: FieldDef, value: Any) -> Any:
+    if fdef.type == "record":
+        return {sub.key: _write_value(sub, value.get(sub.key)) for sub in fdef.record.fields}
+    if fdef.type == "list":
+        return [_write_value_record(fdef, item) for item in value]
+    return TYPES[fdef.type].to_json(value)
+
+
+def _write_value_record(fdef: FieldDef, item: dict) -> dict:
+    return {sub.key: _write_value(sub, item.get(sub.key)) for sub in fdef.record.fields}
+
+
+def to_json_data(draft: Draft) -> dict:
+    out: dict = {}
+    for fdef in draft.form.fields:
+        steps = fdef.path.split(".")
+        node = out
+        for step in steps[:-1]:
+            node = node.setdefault(step, {})
+        node[steps[-1]] = _write_value(fdef, draft.get(fdef.path))
+    return out
+
+
+def draft_to_document(draft: Draft) -> dict:
+    return {"format": FORMAT, "version": VERSION, "form": draft.form.id, "data": to_json_data(draft)}
+
+
+def dump_draft_json(draft: Draft) -> str:
+    return json.dumps(draft_to_document(draft), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,280 @@
+"""Field types: how each kind of value is cleaned, read from draft JSON, written back, and checked.
+
+One class per type (after qutebrowser's ``configtypes``). ``clean`` is what the editor applies when
+the user leaves a field and what loading applies to every value; ``check`` returns the findings of
+a single value on its own. Cross-field checks live in :mod:`forms.rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any, ClassVar
+
+from forms import idnumbers
+from forms.problems import Finding
+from forms.text import clean_line, clean_name, clean_para, count_zi, strip_invisible
+
+
+class InputError(ValueError):
+    """A value in draft JSON has the wrong JSON type or form; names the key."""
+
+
+class FieldType:
+    name: ClassVar[str]
+    empty: ClassVar[Any] = ""
+
+    def clean(self, value: Any) -> Any:
+        return value
+
+    def from_json(self, value: Any, where: str) -> Any:
+        """Read a JSON value; ``None``/missing/"" mean empty. Raise :class:`InputError`."""
+        if value is None:
+            return self.empty
+        if not isinstance(value, str):
+            raise InputError(f"{where}：应为文字，实际为 {_json_kind(value)}")
+        return self.clean(value)
+
+    def to_json(self, value: Any) -> Any:
+        return value
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    def check(self, value: Any, field: Any, ctx: "CheckContext") -> list[Finding]:
+        return []
+
+
+class CheckContext:
+    """What a single-value check may need besides the value: today's date, the id type."""
+
+    def __init__(self, today: dt.date, id_type: str | None = None):
+        self.today = today
+        self.id_type = id_type
+
+
+def _json_kind(value: Any) -> str:
+    return {bool: "真假值", int: "数字", float: "数字", list: "列表", dict: "对象", str: "文字"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class TextType(FieldType):
+    name = "text"
+
+    def clean(self, value: str) -> str:
+        return clean_line(value)
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        limit = field.max_chars
+        if limit and len(value) > limit:
+            return [Finding("too_long", f"“{field.label}”最多 {limit} 个字符，当前 {len(value)} 个，请精简。")]
+        return []
+
+
+class NameType(TextType):
+    name = "name"
+
+    def clean(self, value: str) -> str:
+        return clean_name(value)
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        limit = field.max_chars
+        if limit and len(value) > limit:
+            return [Finding("too_long", f"姓名最多 {limit} 个字，当前 {len(value)} 个。")]
+        return []
+
+
+class ParaType(FieldType):
+    name = "para"
+
+    def clean(self, value: str) -> str:
+        return clean_para(value)
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        if field.max_zi is not None:
+            n = count_zi(value)
+            if n > field.max_zi:
+                return [Finding(
+                    "too_long",
+                    f"“{field.label}”限 {field.max_zi} 字以内（按 Word 字数统计），当前 {n} 字，"
+                    f"请删减 {n - field.max_zi} 字，详细内容可作为附件附后。",
+                )]
+        return []
+
+
+class ChoiceType(FieldType):
+    name = "choice"
+
+    def clean(self, value: str) -> str:
+        return clean_line(value)
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        if value not in field.choices:
+            options = "、".join(field.choices)
+            return [Finding("choice_invalid", f"“{field.label}”只能选择：{options}；当前为“{value}”。")]
+        return []
+
+
+class BoolType(FieldType):
+    name = "bool"
+    empty = False
+
+    def from_json(self, value: Any, where: str) -> bool:
+        if value is None or value == "":
+            return False
+        if not isinstance(value, bool):
+            raise InputError(f"{where}：应为 true 或 false，实际为 {_json_kind(value)}")
+        return value
+
+    def clean(self, value: Any) -> bool:
+        return bool(value)
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None
+
+
+class DateType(FieldType):
+    name = "date"
+    empty = None
+
+    def from_json(self, value: Any, where: str) -> dt.date | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise InputError(f"{where}：日期应写作 YYYY-MM-DD，实际为 {value!r}")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise InputError(f"{where}：{value} 不是有效日期") from None
+
+    def clean(self, value: Any) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value
+        return self.from_json(value, "日期")
+
+    def to_json(self, value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+
+class YearType(FieldType):
+    name = "year"
+    empty = None
+
+    def from_json(self, value: Any, where: str) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"{where}：年份应为整数（如 2019），实际为 {_json_kind(value)}")
+        return value
+
+    def clean(self, value: Any) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            text = idnumbers.normalize_code(value)
+            if not re.fullmatch(r"[0-9]{1,4}", text):
+                raise InputError(f"年份应为四位数字，实际为“{value}”")
+            return int(text)
+        return value
+
+
+class _CodeType(FieldType):
+    """Numbers and codes: normalised (full-width → half-width, spaces/hyphens removed)."""
+
+    def clean(self, value: str) -> str:
+        return idnumbers.normalize_code(value)
+
+
+class IdType(_CodeType):
+    name = "id"
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        return idnumbers.check_id(ctx.id_type or "居民身份证", value, ctx.today)
+
+
+class UsccType(_CodeType):
+    name = "uscc"
+
+    def clean(self, value: str) -> str:
+        return idnumbers.normalize_code(value).upper()
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        return idnumbers.check_uscc(value)
+
+
+class PostcodeType(_CodeType):
+    name = "postcode"
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        if not re.fullmatch(r"[0-9]{6}", value):
+            return [Finding("postcode_format", f"邮政编码应为 6 位数字，当前为“{value}”。")]
+        if not 200000 <= int(value) <= 202199:
+            return [Finding("postcode_not_shanghai",
+                            f"邮政编码 {value} 不在上海市范围（200000–202199）内，请核对通信地址。")]
+        return []
+
+
+class AccountType(_CodeType):
+    name = "account"
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        if not re.fullmatch(r"[0-9]{6,32}", value):
+            return [Finding("account_format",
+                            f"银行账号应为 6–32 位数字（可含空格，保存时去除），当前为“{value}”（{len(value)} 位）。")]
+        return []
+
+
+_MOBILE_RE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})")
+_LANDLINE_RE = re.compile(r"\(?(0[0-9]{2,3})\)?-?([0-9]{7,8})(?:(?:-|转|分机|ext\.?|x|#)([0-9]{1,6}))?", re.I)
+
+
+class PhoneType(FieldType):
+    """Phone numbers keep the user's hyphens for printing; checks ignore separators."""
+
+    name = "phone"
+
+    def clean(self, value: str) -> str:
+        text = unicodedata.normalize("NFKC", strip_invisible(value))
+        text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+        return re.sub(r"\s+", " ", text).strip()
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        compact = re.sub(r"\s", "", value)
+        if _MOBILE_RE.fullmatch(compact.replace("-", "")):
+            return []
+        if _LANDLINE_RE.fullmatch(compact):
+            return []
+        return [Finding("phone_format",
+                        f"电话号码“{value}”格式不对：手机号应为 11 位（1 开头），"
+                        "固定电话应带区号，如 021-12345678。")]
+
+
+_EMAIL_RE = re.compile(r"[^@\s]+@(?:[A-Za-z0-9\u00a1-\uffff](?:[A-Za-z0-9\u00a1-\uffff-]*[A-Za-z0-9\u00a1-\uffff])?\.)+[A-Za-z\u00a1-\uffff]{2,}")
+
+
+class EmailType(FieldType):
+    name = "email"
+
+    def clean(self, value: str) -> str:
+        return re.sub(r"\s", "", unicodedata.normalize("NFKC", strip_invisible(value)))
+
+    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        if value.count("@") != 1 or not _EMAIL_RE.fullmatch(value):
+            return [Finding("email_format", f"电子邮箱“{value}”格式不对，应类似 name@example.com。")]
+        return []
+
+
+class FileType(FieldType):
+    name = "file"
+
+    def clean(self, value: str) -> str:
+        return strip_invisible(value).strip()
+
+
+TYPES: dict[str, FieldType] = {
+    t.name: t()
+    for t in (TextType, NameType, ParaType, ChoiceType, BoolType, DateType, YearType, IdType,
+              UsccType, PostcodeType, AccountType, PhoneType, EmailType, FileType)
+}

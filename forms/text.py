@@ -1,0 +1,92 @@
+"""Text cleaning and 字 counting, shared by every text field.
+
+Free text keeps what was typed except control and zero-width characters (spec §3); it is never
+NFC/NFKC-normalised, because that would turn CJK compatibility ideographs into other characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Zero-width and invisible formatting characters removed from every input (bidi overrides
+# included: they make printed text read differently from what the reviewer sees on screen).
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+# C0/C1 controls except newline and tab (handled per field kind).
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Look-alike dots people type inside names such as 阿卜杜勒·艾尼.
+_NAME_DOTS = str.maketrans({c: "\u00b7" for c in "\u2022\u2027\u30fb\uff65\u2219\u22c5"})
+
+
+def strip_invisible(text: str) -> str:
+    """Remove control (but \\n, \\t) and zero-width characters; normalise line ends to \\n."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE_RE.sub("", _CONTROL_RE.sub("", text))
+
+
+def clean_line(text: str) -> str:
+    """One-line text: invisible characters removed, line breaks and tabs become spaces, trimmed."""
+    text = strip_invisible(text).replace("\n", " ").replace("\t", " ")
+    return text.strip()
+
+
+def clean_para(text: str) -> str:
+    """Multi-line text: invisible characters removed, paragraphs kept, outer blank space trimmed."""
+    lines = [line.rstrip() for line in strip_invisible(text).split("\n")]
+    return "\n".join(lines).strip("\n").rstrip()
+
+
+def clean_name(text: str) -> str:
+    """A person's name: one line, look-alike dots turned into the middle dot U+00B7."""
+    return clean_line(text).translate(_NAME_DOTS)
+
+
+# --- 字 counting (spec §3: as Microsoft Word's 字数) -------------------------------------------
+
+# Punctuation of Chinese text that Word counts one each even though it is not full-width.
+_CJK_PUNCT_EXTRA = set("‘’“”—…·–")
+
+
+def _is_cjk_unit(ch: str) -> bool:
+    """True for a character that counts as one 字 on its own."""
+    cp = ord(ch)
+    if ch in _CJK_PUNCT_EXTRA:
+        return True
+    if (
+        0x2E80 <= cp <= 0x2FDF  # radicals supplement, Kangxi radicals
+        or 0x2FF0 <= cp <= 0x303F  # ideographic description, CJK symbols and punctuation
+        or 0x3040 <= cp <= 0x31FF  # kana, bopomofo, Hangul compat, kanbun, strokes
+        or 0x3200 <= cp <= 0x4DBF  # enclosed CJK, compatibility, Ext-A
+        or 0x4E00 <= cp <= 0x9FFF  # unified ideographs
+        or 0xA000 <= cp <= 0xA4CF  # Yi
+        or 0xAC00 <= cp <= 0xD7AF  # Hangul syllables
+        or 0xF900 <= cp <= 0xFAFF  # compatibility ideographs
+        or 0xFE10 <= cp <= 0xFE1F  # vertical forms
+        or 0xFE30 <= cp <= 0xFE6F  # CJK compatibility forms, small form variants
+        or 0xFF00 <= cp <= 0xFFEF  # half-width and full-width forms
+        or 0x20000 <= cp <= 0x3FFFF  # Ext-B and beyond, compatibility supplement
+    ):
+        return True
+    return unicodedata.east_asian_width(ch) in ("W", "F") and not ch.isspace()
+
+
+def count_zi(text: str) -> int:
+    """Count 字 the way Word does: each CJK character or CJK/full-width punctuation mark is one,
+    each maximal run of other non-space characters is one, white space counts nothing.
+
+    >>> [count_zi(s) for s in ("产学研合作", "AI芯片", "2022年增长30%。", "hello world", "“专利”")]
+    [5, 3, 6, 2, 4]
+    """
+    count = 0
+    in_run = False
+    for ch in text:
+        if ch.isspace():
+            in_run = False
+        elif _is_cjk_unit(ch):
+            count += 1
+            in_run = False
+        elif not in_run:
+            count += 1
+            in_run = True
+    return count
