@@ -1,0 +1,154 @@
+"""The two fonts Shenbao prints with, registered with reportlab.
+
+``SONG`` (Shenbao Song, from Noto Serif CJK SC) is the body font: all user text is printed in
+it.  ``HEI`` (Shenbao Hei, from Noto Sans CJK SC) is for headings.  Both are TrueType files
+built by ``resources/fonts/build_fonts.py``; ``resources/fonts/coverage.txt`` lists what
+``SONG`` can draw, for code that must not import reportlab.
+
+Call :func:`register_fonts` before drawing; it is cheap after the first call.
+
+reportlab fix
+-------------
+reportlab (checked with 4.x/5.1) writes each subset's ToUnicode CMap with
+``"<%04X>" % codepoint`` (``ttfonts.makeToUnicodeCMap``), so a character beyond the BMP such
+as 𠈌 U+2020C becomes the odd-length ``<2020C>`` and text extraction, search and copy return
+garbage (pdftotext gives "†").  Drawing is not affected: reportlab reads the font's format-12
+cmap and subsets the right glyph.  Our fonts are registered as :class:`_ShenbaoTTFont`, whose
+``addObjects`` lets reportlab build the font objects and then, for each subset holding a code
+point above U+FFFF, rewrites that subset's ToUnicode stream with UTF-16 surrogate pairs
+(``<D840DE0C>``).  Subsets within the BMP are left byte-for-byte as reportlab writes them.
+Nothing in reportlab itself is patched, so other fonts are not touched.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+SONG = "ShenbaoSong"
+HEI = "ShenbaoHei"
+
+_FILES = {SONG: "ShenbaoSong.ttf", HEI: "ShenbaoHei.ttf"}
+
+_lock = threading.Lock()
+_fonts: dict[str, TTFont] = {}
+_coverage: dict[str, frozenset[int]] = {}
+
+
+def fonts_dir() -> Path:
+    """The folder holding the font files (inside a PyInstaller bundle when frozen)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        candidate = Path(bundle) / "resources" / "fonts"
+        if candidate.is_dir():
+            return candidate
+    return Path(__file__).resolve().parent.parent / "resources" / "fonts"
+
+
+def font_path(name: str) -> Path:
+    """The TrueType file of font *name* (``SONG`` or ``HEI``), e.g. for Qt's font database."""
+    try:
+        filename = _FILES[name]
+    except KeyError:
+        raise ValueError(f"unknown font {name!r}; expected one of {sorted(_FILES)}") from None
+    return fonts_dir() / filename
+
+
+def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """A ToUnicode CMap for one 256-code subset, as reportlab writes it, but with code points
+    beyond the BMP written as UTF-16 surrogate pairs."""
+
+    def utf16(cp: int) -> str:
+        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        "<< /Registry (%s)" % fontname,
+        "/Ordering (%s)" % fontname,
+        "/Supplement 0",
+        ">> def",
+        "/CMapName /%s def" % fontname,
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<00> <%02X>" % (len(subset) - 1),
+        "endcodespacerange",
+        "%d beginbfchar" % len(subset),
+    ]
+    lines += ["<%02X> <%s>" % (i, utf16(cp)) for i, cp in enumerate(subset)]
+    lines += [
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ]
+    return "\n".join(lines)
+
+
+class _ShenbaoTTFont(TTFont):
+    """reportlab's TTFont with ToUnicode CMaps that are right beyond the BMP (module doc)."""
+
+    def addObjects(self, doc):  # noqa: N802 (reportlab's name)
+        state = self.state.get(doc)
+        subsets = [list(s) for s in state.subsets] if state is not None else []
+        super().addObjects(doc)
+        face = self.face
+        for n, subset in enumerate(subsets):
+            if max(subset, default=0) <= 0xFFFF:
+                continue
+            # reportlab names the subset font and its CMap stream exactly like this.
+            base = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            stream = doc.idToObject.get("toUnicodeCMap:" + base)
+            if stream is None:
+                raise RuntimeError(
+                    f"pdf.fonts: cannot find reportlab's ToUnicode CMap for {base}; "
+                    "reportlab's internals changed, revisit _ShenbaoTTFont.addObjects")
+            stream.content = to_unicode_cmap(base, subset)
+
+
+def register_fonts() -> None:
+    """Register ``SONG`` and ``HEI`` with reportlab (idempotent, thread-safe).
+
+    The files are parsed once per process; later calls only re-register them should
+    reportlab's registry have been reset.
+    """
+    with _lock:
+        for name in (SONG, HEI):
+            font = _fonts.get(name)
+            if font is None:
+                font = _fonts[name] = _ShenbaoTTFont(name, str(font_path(name)))
+                # Snapshot now: reportlab may add private-use entries later when shaping.
+                _coverage[name] = frozenset(
+                    cp for cp, gid in font.face.charToGlyph.items() if gid)
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(font)
+            if pdfmetrics.getFont(name) is not font:
+                raise RuntimeError(
+                    f"pdf.fonts: {font.face.name!r} was registered by other code, "
+                    f"so {name} would print without the ToUnicode fix")
+
+
+def covered_codepoints(name: str = SONG) -> frozenset[int]:
+    """The code points font *name* draws, from its cmap as reportlab reads it."""
+    if name not in _FILES:
+        raise ValueError(f"unknown font {name!r}; expected one of {sorted(_FILES)}")
+    register_fonts()
+    return _coverage[name]
+
+
+__all__ = [
+    "HEI",
+    "SONG",
+    "covered_codepoints",
+    "font_path",
+    "fonts_dir",
+    "register_fonts",
+    "to_unicode_cmap",
+]

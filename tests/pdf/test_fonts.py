@@ -1,0 +1,194 @@
+"""The embedded fonts: registration, extraction of non-BMP text, coverage.txt."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from reportlab import rl_config
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+from pdf import fonts
+
+FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+RARE = "喆堃昇犇淼珺玥𠈌䶮龑"
+SAMPLE = "上海 喆 堃 𠈌 䶮 龑 Latin ǚ ① ○□√×"
+HEADINGS = (
+    "一、申报单位基本信息 二、申报单位承担项目能力基本情况 三、项目实施方案、资金安排和绩效目标 "
+    "四、项目组成员信息 五、申报单位意见 填 报 说 明 上海市知识产权产学研运营联合体 项目申报书 附件清单"
+)
+
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
+    reason="poppler-utils (pdftotext, pdffonts) not installed",
+)
+
+
+@pytest.fixture(autouse=True)
+def _invariant(monkeypatch):
+    monkeypatch.setattr(rl_config, "invariant", 1)
+
+
+def read_coverage(path: Path) -> set[int]:
+    points: set[int] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = re.fullmatch(r"([0-9A-F]{4,6})(?:-([0-9A-F]{4,6}))?", line)
+        assert match, f"bad coverage line {line!r}"
+        lo = int(match.group(1), 16)
+        hi = int(match.group(2) or match.group(1), 16)
+        assert lo <= hi
+        points.update(range(lo, hi + 1))
+    return points
+
+
+def font_cmap(name: str) -> set[int]:
+    font = TTFont(str(fonts.font_path(name)), lazy=True)
+    try:
+        return {cp for cp, glyph in font.getBestCmap().items() if glyph != ".notdef"}
+    finally:
+        font.close()
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True,
+                          encoding="utf-8").stdout
+
+
+def draw_canvas(path: Path) -> None:
+    fonts.register_fonts()
+    canvas = Canvas(str(path), initialFontName=fonts.SONG, initialFontSize=12)
+    canvas.setFont(fonts.SONG, 12)
+    canvas.drawString(72, 720, SAMPLE)
+    canvas.setFont(fonts.HEI, 14)
+    canvas.drawString(72, 690, "一、申报单位基本信息 𠈌")
+    canvas.showPage()
+    canvas.save()
+
+
+# --- registration ---------------------------------------------------------------------------
+
+def test_font_files_exist_and_are_truetype():
+    for name in (fonts.SONG, fonts.HEI):
+        path = fonts.font_path(name)
+        assert path.parent == FONTS_DIR
+        assert path.stat().st_size < 20 * 1024 * 1024
+        assert path.read_bytes()[:4] == b"\x00\x01\x00\x00"  # glyf outlines, not CFF
+
+
+def test_font_path_rejects_unknown_names():
+    with pytest.raises(ValueError):
+        fonts.font_path("Helvetica")
+
+
+def test_register_fonts_is_idempotent():
+    from reportlab.pdfbase import pdfmetrics
+
+    fonts.register_fonts()
+    first = pdfmetrics.getFont(fonts.SONG)
+    fonts.register_fonts()
+    assert pdfmetrics.getFont(fonts.SONG) is first
+    assert {fonts.SONG, fonts.HEI} <= set(pdfmetrics.getRegisteredFontNames())
+
+
+def test_bundle_folder_is_used_when_frozen(monkeypatch, tmp_path):
+    (tmp_path / "resources" / "fonts").mkdir(parents=True)
+    monkeypatch.setattr("sys._MEIPASS", str(tmp_path), raising=False)
+    assert fonts.font_path(fonts.SONG) == tmp_path / "resources" / "fonts" / "ShenbaoSong.ttf"
+
+
+def test_to_unicode_cmap_uses_surrogate_pairs():
+    cmap = fonts.to_unicode_cmap("AAAAAA+X", [0, 0x4E0A, 0x2020C])
+    assert "<00> <0000>" in cmap
+    assert "<01> <4E0A>" in cmap
+    assert "<02> <D840DE0C>" in cmap
+
+
+# --- PDF output -----------------------------------------------------------------------------
+
+@needs_poppler
+def test_canvas_text_extracts_exactly(tmp_path):
+    pdf = tmp_path / "canvas.pdf"
+    draw_canvas(pdf)
+    lines = [line for line in run("pdftotext", "-layout", str(pdf), "-").splitlines()
+             if line.strip()]
+    assert lines[0].strip() == SAMPLE
+    assert lines[1].strip() == "一、申报单位基本信息 𠈌"
+
+
+@needs_poppler
+def test_paragraph_text_extracts_exactly(tmp_path):
+    fonts.register_fonts()
+    pdf = tmp_path / "para.pdf"
+    doc = SimpleDocTemplate(str(pdf), initialFontName=fonts.SONG)
+    body = ParagraphStyle("body", fontName=fonts.SONG, fontSize=12, leading=18)
+    head = ParagraphStyle("head", fontName=fonts.HEI, fontSize=14, leading=21)
+    doc.build([Paragraph("二、申报单位承担项目能力基本情况", head),
+               Paragraph("联系人 喆 堃 𠈌 䶮 龑 and ASCII 123", body)])
+    text = run("pdftotext", str(pdf), "-")
+    assert "二、申报单位承担项目能力基本情况" in text
+    assert "联系人 喆 堃 𠈌 䶮 龑 and ASCII 123" in text
+
+
+@needs_poppler
+def test_only_embedded_truetype_fonts(tmp_path):
+    pdf = tmp_path / "fonts.pdf"
+    draw_canvas(pdf)
+    rows = run("pdffonts", str(pdf)).splitlines()[2:]
+    assert rows, "no fonts listed"
+    names = set()
+    for row in rows:
+        # name type... encoding emb sub uni object-id generation
+        fields = row.split()
+        emb, sub, uni = fields[-5:-2]
+        assert "TrueType" in row, row
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+        names.add(fields[0].split("+", 1)[1])
+    assert names == {"ShenbaoSong-Regular", "ShenbaoHei-Regular"}
+
+
+def test_non_bmp_glyph_is_drawn_not_notdef():
+    fonts.register_fonts()
+    from reportlab.pdfbase import pdfmetrics
+
+    face = pdfmetrics.getFont(fonts.SONG).face
+    assert face.charToGlyph[0x2020C] != 0
+    # reportlab's subset keeps the real glyph for the non-BMP character.
+    assert 0x2020C in fonts.covered_codepoints(fonts.SONG)
+    width = pdfmetrics.stringWidth("𠈌", fonts.SONG, 10)
+    assert width == pytest.approx(10.0)  # a full-width ideograph, not the notdef width
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+def test_coverage_file_matches_song_cmap():
+    path = FONTS_DIR / "coverage.txt"
+    assert path.read_text(encoding="utf-8").startswith("# generated by build_fonts.py")
+    coverage = read_coverage(path)
+    assert coverage == font_cmap(fonts.SONG)
+    assert coverage == set(fonts.covered_codepoints(fonts.SONG))
+
+
+def test_coverage_has_rare_name_characters_and_extensions():
+    coverage = read_coverage(FONTS_DIR / "coverage.txt")
+    assert {ord(c) for c in RARE} <= coverage
+    assert set(range(0x4E00, 0x9FEB)) <= coverage  # CJK Unified Ideographs to Unicode 10
+    assert set(range(0x3400, 0x4DB6)) <= coverage  # Extension A as of Unicode 3.0
+    assert sum(1 for cp in coverage if cp > 0xFFFF) > 2000
+    for block in (range(0x3000, 0x3004), range(0xFF01, 0xFF5F)):
+        assert set(block) <= coverage
+
+
+def test_hei_covers_the_fixed_headings():
+    hei = font_cmap(fonts.HEI)
+    missing = sorted({c for c in HEADINGS if ord(c) not in hei})
+    assert missing == []
+    assert {ord(c) for c in RARE} <= hei
