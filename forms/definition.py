@@ -160,6 +160,8 @@ class Form:
     rules: tuple[RuleRef, ...]
     parts: tuple[dict[str, Any], ...]
     renamed: dict[str, str] = field(default_factory=dict)
+    removed: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
     source: Path | None = None
 
     # -- lookup -------------------------------------------------------------------------
@@ -206,8 +208,8 @@ def _strip_indexes(path: str) -> str:
 
 # --------------------------------------------------------------------------- the loader
 
-_TOP_KEYS = {"form", "title", "issuer", "period", "renamed", "records", "choice_lists", "fields",
-             "rules", "parts", "extends"}
+_TOP_KEYS = {"form", "title", "issuer", "period", "renamed", "removed", "replaces", "records",
+             "choice_lists", "fields", "rules", "parts"}
 _FIELD_KEYS = {"path", "key", "type", "label", "hint", "required", "printed", "choices",
                "default", "max_zi", "max_chars", "record", "min_items", "id_type_key"}
 _CELL_KEYS = {"label", "text", "field", "key", "index", "blank", "span", "rowspan", "format",
@@ -425,7 +427,9 @@ def load_form(source: Path) -> Form:
     form = Form(
         id=raw["form"], title=raw["title"], issuer=raw["issuer"], period=str(raw.get("period", "")),
         fields=tuple(fields), records=records, rules=tuple(rules), parts=(),
-        renamed=dict(_strip_lines(raw.get("renamed") or {})), source=source,
+        renamed=dict(_strip_lines(raw.get("renamed") or {})),
+        removed=tuple(raw.get("removed") or ()), replaces=tuple(raw.get("replaces") or ()),
+        source=source,
     )
     paths = set(form.all_paths())
     for old, new in form.renamed.items():
@@ -448,13 +452,38 @@ def load_form(source: Path) -> Form:
     return form
 
 
+#: Folders holding ``<form-id>/form.yaml`` editions; tests add their own.
+EDITION_DIRS: list[Path] = [EDITIONS_DIR]
+
+
+def add_edition_dir(path: Path) -> None:
+    """Make the editions in ``path`` available to :func:`get_form` (tests, future add-ons)."""
+    if Path(path) not in EDITION_DIRS:
+        EDITION_DIRS.append(Path(path))
+        get_form.cache_clear()
+
+
+def _edition_files() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in EDITION_DIRS:
+        if folder.is_dir():
+            for sub in sorted(folder.iterdir()):
+                if (sub / "form.yaml").is_file():
+                    found.setdefault(sub.name, sub / "form.yaml")
+    return found
+
+
 def available_forms() -> list[str]:
-    return sorted(p.name for p in EDITIONS_DIR.iterdir() if (p / "form.yaml").is_file())
+    return sorted(_edition_files())
 
 
 @cache
 def get_form(form_id: str = DEFAULT_FORM_ID) -> Form:
     """The edition with this id (loaded once per process)."""
-    if form_id not in available_forms():
+    files = _edition_files()
+    if form_id not in files:
         raise KeyError(form_id)
-    return load_form(EDITIONS_DIR / form_id / "form.yaml")
+    form = load_form(files[form_id])
+    if form.id != form_id:
+        raise DefinitionError(f"{files[form_id]}: declares form {form.id!r} in folder {form_id!r}")
+    return form

@@ -210,8 +210,20 @@ def _read_data(form: Form, raw: dict) -> dict:
     return walk(tree, raw, "")
 
 
-def _apply_renames(form: Form, raw: dict) -> dict:
-    """Move values from paths an older edition used to their declared new paths."""
+def _pop_path(raw: dict, path: str) -> None:
+    steps = path.split(".")
+    node = raw
+    for step in steps[:-1]:
+        node = node.get(step) if isinstance(node, dict) else None
+        if node is None:
+            return
+    if isinstance(node, dict):
+        node.pop(steps[-1], None)
+
+
+def upgrade_data(form: Form, raw: dict) -> dict:
+    """Carry data of an edition ``form`` replaces into ``form``'s paths: declared renames move
+    values, declared removals drop them. Pure data; no code per edition."""
     for old, new in form.renamed.items():
         old_steps, new_steps = old.split("."), new.split(".")
         node = raw
@@ -226,6 +238,8 @@ def _apply_renames(form: Form, raw: dict) -> dict:
         for step in new_steps[:-1]:
             target = target.setdefault(step, {})
         target.setdefault(new_steps[-1], value)
+    for path in form.removed:
+        _pop_path(raw, path)
     return raw
 
 
@@ -288,7 +302,10 @@ def parse_draft_json(raw: bytes | str, *, base_dir: Path | None = None, load_fil
     return draft_from_document(doc, base_dir=base_dir, load_files=load_files)
 
 
-def draft_from_document(doc: Any, *, base_dir: Path | None = None, load_files: bool = True) -> Draft:
+def draft_from_document(doc: Any, *, base_dir: Path | None = None, load_files: bool = True,
+                        target_form: Form | None = None) -> Draft:
+    """A Draft from a parsed draft JSON document. With ``target_form``, a document of an
+    edition that ``target_form`` replaces is upgraded to it (renames and removals)."""
     if not isinstance(doc, dict):
         raise DraftInputError("不是申报书草稿：顶层应为 JSON 对象")
     unknown = sorted(set(doc) - {"format", "version", "form", "data"})
@@ -308,13 +325,21 @@ def draft_from_document(doc: Any, *, base_dir: Path | None = None, load_files: b
         form = get_form(form_id) if isinstance(form_id, str) else None
     except KeyError:
         form = None
+    upgrade = False
+    if target_form is not None and target_form.id != form_id:
+        if form_id not in target_form.replaces:
+            raise DraftInputError(f"form：{form_id!r} 的草稿不能转换为 {target_form.id!r}")
+        form, upgrade = target_form, True
     if form is None:
         raise DraftInputError(f"form：未知的表单版本 {form_id!r}")
     raw_data = doc.get("data")
     if raw_data is not None and not isinstance(raw_data, dict):
         raise DraftInputError("data：应为对象")
+    raw_data = copy.deepcopy(raw_data or {})
+    if upgrade:
+        raw_data = upgrade_data(form, raw_data)
     try:
-        data = _read_data(form, _apply_renames(form, copy.deepcopy(raw_data or {})))
+        data = _read_data(form, raw_data)
     except InputError as exc:
         raise DraftInputError(str(exc)) from None
     draft = Draft(form, data)
