@@ -354,8 +354,16 @@ def draft_from_document(doc: Any, *, base_dir: Path | None = None, load_files: b
 
 
 def read_attachment_file(base_dir: Path, name: str, limit: int = 64 * 1024 * 1024) -> bytes | None:
+    """The bytes of an attachment named relative to a draft JSON file, or None.
+
+    Only files inside the JSON file's folder (or below it) are read: a draft received from
+    someone else must not be able to pull arbitrary files of this PC into the store or a print.
+    """
     try:
-        path = (base_dir / name)
+        base = base_dir.resolve()
+        path = (base / name).resolve()
+        if Path(name).is_absolute() or not path.is_relative_to(base):
+            return None
         if not path.is_file() or path.stat().st_size > limit:
             return None
         return path.read_bytes()

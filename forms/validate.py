@@ -76,7 +76,7 @@ def _check_file(draft: Draft, path: str, name: str) -> list[Problem]:
 
     result = inspect_file(draft, name)
     if result is None:
-        return [Problem(path, "attachment_invalid", f"找不到附件文件“{name}”，请重新选择文件。")]
+        return [Problem(path, "attachment_invalid", f"找不到附件文件“{name}”（附件应与草稿放在同一文件夹或其子文件夹中），请重新选择文件。")]
     if isinstance(result, Finding):
         return [Problem.at(path, result)]
     return []
