@@ -5,32 +5,38 @@ from __future__ import annotations
 import sys
 
 
-def _renderers() -> dict:
+def _pdf_renderer():
     from pdf.render import write_pdf
+
+    return write_pdf
+
+
+def _docx_renderer():
     from pdf.word import write_docx
 
-    return {".pdf": write_pdf, ".docx": write_docx}
+    return write_docx
+
+
+RENDERERS = {".pdf": _pdf_renderer, ".docx": _docx_renderer}
 
 
 def main(argv: list[str]) -> int:
-    if not [a for a in argv if not a.startswith("--db") and a not in _db_values(argv)]:
-        from ui.app import run
+    from forms.cli import main as cli_main, wants_editor
 
+    if wants_editor(argv):
+        try:
+            from ui.app import run
+        except ImportError:
+            sys.stderr.write("shenbao: 本版本尚未包含图形编辑器，请使用命令行（python main.py --help）。\n")
+            return 2
         return run(argv)
-    from forms.cli import main as cli_main
-
-    return cli_main(argv, renderers=_renderers)
-
-
-def _db_values(argv: list[str]) -> set[str]:
-    """The value after a bare ``--db`` (so ``main.py --db X`` still opens the editor)."""
-    return {argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--db"}
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    return cli_main(argv, renderers=RENDERERS)
 
 
 def entry() -> None:
     """The ``shenbao`` console script."""
     sys.exit(main(sys.argv[1:]))
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,7 +1,7 @@
 """The command line (spec §6). Works without a screen; never shows a traceback.
 
 Renderers (PDF, Word) live in ``pdf/``, which ``forms/`` must not import: ``main.py`` hands them
-in as a callable returning ``{".pdf": fn, ".docx": fn}``, loaded only by ``render``.
+in as ``{".pdf": loader, ".docx": loader}``, each loader importing its renderer only when used.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from forms.problems import Problem
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
 Renderer = Callable[..., None]
-RendererTable = Callable[[], dict[str, Renderer]]
+#: output suffix (".pdf") -> a function that imports and returns the renderer
+RendererTable = dict[str, Callable[[], Renderer]]
 
 
 class UsageError(Exception):
@@ -114,8 +115,7 @@ def cmd_render(args: argparse.Namespace, renderers: RendererTable) -> int:
 
     out = Path(args.output)
     suffix = out.suffix.lower()
-    table = renderers()
-    if suffix not in table:
+    if suffix not in renderers:
         _err(f"不支持的输出格式“{out.suffix or '（无扩展名）'}”，请使用 .pdf 或 .docx")
         return EXIT_UNUSABLE
     draft = load_input(Path(args.file), _passphrase(args))
@@ -126,7 +126,7 @@ def cmd_render(args: argparse.Namespace, renderers: RendererTable) -> int:
         _err(f"草稿还有 {len(errors)} 个错误，未生成正式文件。改正后重试，或加 --draft 打印带“草稿”水印的稿。")
         return EXIT_ERRORS
     try:
-        table[suffix](draft, out, draft_mode=bool(args.draft), simplex=bool(getattr(args, "simplex", False)))
+        renderers[suffix]()(draft, out, draft_mode=bool(args.draft), simplex=bool(getattr(args, "simplex", False)))
     except OSError as exc:
         _err(f"无法写入 {out}：{exc.strerror or exc}")
         return EXIT_UNUSABLE
@@ -168,6 +168,16 @@ def build_parser() -> _Parser:
     if cli_drafts is not None:
         cli_drafts.register(sub, db_help)
     return parser
+
+
+def wants_editor(argv: Sequence[str]) -> bool:
+    """No command, only ``--db PATH`` at most: the user wants the editor."""
+    rest = list(argv)
+    if rest[:1] == ["--db"] and len(rest) >= 2:
+        rest = rest[2:]
+    elif rest[:1] and rest[0].startswith("--db="):
+        rest = rest[1:]
+    return not rest
 
 
 def main(argv: Sequence[str] | None = None, renderers: RendererTable | None = None) -> int:

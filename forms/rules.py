@@ -78,7 +78,7 @@ def _park_company(draft: "Draft", ctx: Any, *, name: str, unit_type: str) -> lis
 def _uscc_nature(draft: "Draft", ctx: Any, *, code: str, nature: str) -> list[Problem]:
     value = draft.get(code) or ""
     kind = draft.get(nature) or ""
-    if any(f.code in ("uscc_format", "uscc_checksum") for f in idnumbers.check_uscc(value)):
+    if not value or any(f.code in ("uscc_format", "uscc_checksum") for f in idnumbers.check_uscc(value)):
         return []
     if kind == "企业" and not value.startswith("91"):
         return [Problem(code, "uscc_nature_mismatch",
