@@ -130,15 +130,20 @@ def _empty_value(fdef: FieldDef) -> Any:
     return TYPES[fdef.type].empty
 
 
-def empty_data(form: Form) -> dict:
-    data: dict = {}
+def _nest(form: Form, value_of: Any) -> dict:
+    """A nested dict shaped like the form's field paths, each leaf ``value_of(field)``."""
+    out: dict = {}
     for fdef in form.fields:
         steps = fdef.path.split(".")
-        node = data
+        node = out
         for step in steps[:-1]:
             node = node.setdefault(step, {})
-        node[steps[-1]] = _empty_value(fdef)
-    return data
+        node[steps[-1]] = value_of(fdef)
+    return out
+
+
+def empty_data(form: Form) -> dict:
+    return _nest(form, _empty_value)
 
 
 # --------------------------------------------------------------------------- JSON in
@@ -180,14 +185,7 @@ def _read_record(fdef: FieldDef, raw: dict, where: str) -> dict:
 
 def _read_data(form: Form, raw: dict) -> dict:
     """Walk the declared tree; every key of ``raw`` must be declared."""
-    # Build the tree of declared group names -> field defs.
-    tree: dict = {}
-    for fdef in form.fields:
-        steps = fdef.path.split(".")
-        node = tree
-        for step in steps[:-1]:
-            node = node.setdefault(step, {})
-        node[steps[-1]] = fdef
+    tree = _nest(form, lambda fdef: fdef)  # declared group names -> field defs
 
     def walk(node: dict, raw_node: Any, where: str) -> dict:
         if raw_node is None:
@@ -406,14 +404,7 @@ def _write_value_record(fdef: FieldDef, item: dict) -> dict:
 
 
 def to_json_data(draft: Draft) -> dict:
-    out: dict = {}
-    for fdef in draft.form.fields:
-        steps = fdef.path.split(".")
-        node = out
-        for step in steps[:-1]:
-            node = node.setdefault(step, {})
-        node[steps[-1]] = _write_value(fdef, draft.get(fdef.path))
-    return out
+    return _nest(draft.form, lambda fdef: _write_value(fdef, draft.get(fdef.path)))
 
 
 def draft_to_document(draft: Draft) -> dict:
