@@ -46,22 +46,30 @@ def _ranges() -> tuple[list[int], list[int]]:
     return [starts[i] for i in order], [ends[i] for i in order]
 
 
+# Verdicts per character: a page of Chinese text uses a few hundred distinct characters, so
+# after the first check almost every lookup is one dict hit.
+_VERDICTS: dict[str, bool] = {}
+
+
 def can_render(ch: str) -> bool:
-    if ch in _ALWAYS_OK:
-        return True
-    starts, ends = _ranges()
-    cp = ord(ch)
-    i = bisect_right(starts, cp) - 1
-    return i >= 0 and cp <= ends[i]
+    verdict = _VERDICTS.get(ch)
+    if verdict is None:
+        if ch in _ALWAYS_OK:
+            verdict = True
+        else:
+            starts, ends = _ranges()
+            cp = ord(ch)
+            i = bisect_right(starts, cp) - 1
+            verdict = i >= 0 and cp <= ends[i]
+        if len(_VERDICTS) > 100_000:  # hostile text with every code point: stay bounded
+            _VERDICTS.clear()
+        _VERDICTS[ch] = verdict
+    return verdict
 
 
 def unrenderable(text: str) -> list[str]:
     """The distinct characters of ``text`` that no bundled font can draw, in order."""
-    seen: dict[str, None] = {}
-    for ch in text:
-        if ch not in seen and not can_render(ch):
-            seen[ch] = None
-    return list(seen)
+    return [ch for ch in dict.fromkeys(text) if not can_render(ch)]
 
 
 def _strings(node: object, path: str) -> Iterator[tuple[str, str]]:
