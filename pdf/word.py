@@ -1,0 +1,780 @@
+"""The Word export: the filled 申报书 as an editable .docx, for the electronic copy sent by e-mail.
+
+Built with python-docx from the same form definition (``form.parts``) and the same display texts
+(:mod:`forms.display`) as the PDF, so paper and file never disagree. One handler per part kind
+(cover, static, table, box, opinion, attachments), like the PDF renderer.
+
+Word conventions kept here:
+
+* A4, mirrored margins (``w:mirrorMargins``): top 37 mm, inside (binding) 28 mm, outside 26 mm,
+  bottom 35 mm — the PDF's page layout. The cover is its own section; the body starts on a
+  right-hand page (odd-page section break: Word adds the blank back of the cover when printing).
+* Fonts by name only: ``w:eastAsia`` 宋体 (body) / 黑体 (headings), Latin Times New Roman, so Word
+  and WPS on a Chinese Windows use the system fonts. Characters beyond the BMP (CJK Ext-B … such
+  as 𠈌) get SimSun-ExtB / SimSun-ExtG, the Windows fonts that hold them.
+* Real tables with the template's merged cells (``w:gridSpan``, ``w:vMerge``); the members table
+  is its own Word table so that its two header rows can repeat on each page (``w:tblHeader``
+  only works on a table's first rows); rows may break across pages.
+* Heading 1 (restyled: 黑体, black, no theme colours) for 填报说明, 一…五 and 附件清单, so the
+  navigation pane shows the parts.
+* Footer: 第 {PAGE} 页 共 {NUMPAGES} 页 as field codes built here; user text is only ever ``w:t``
+  text — never a field, never markup.
+* Reproducible: fixed core-property dates (from ``cover.date``) and fixed zip timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor, Twips
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from forms.display import NONE_TEXT, cell_text, long_date
+from forms.draft import Draft
+from forms.fsutil import atomic_write_bytes
+from forms.validate import inspect_file
+
+# --------------------------------------------------------------------------- layout decisions
+
+PAGE_W, PAGE_H = 210, 297  # mm, A4
+TOP, BOTTOM, INSIDE, OUTSIDE = 37, 35, 28, 26  # mm; inside = binding side (mirrored)
+HEADER_DISTANCE, FOOTER_DISTANCE = 20, 22  # mm from the page edge
+TEXT_W_MM = PAGE_W - INSIDE - OUTSIDE  # 156 mm
+TEXT_H_PT = (PAGE_H - TOP - BOTTOM) / 25.4 * 72  # about 638 pt
+
+SONG, HEI = "宋体", "黑体"
+LATIN = "Times New Roman"
+EXT_B, EXT_G = "SimSun-ExtB", "SimSun-ExtG"
+
+BODY_PT = 12  # 小四
+TEAM_PT = 10.5  # 五号: eight columns in 四
+HEADING_PT = 14  # 四号
+PAGE_TITLE_PT = 16  # 三号: 填报说明, 附件清单
+TITLE_PT = 26  # 一号
+COVER_PT = 16  # 三号
+FOOTER_PT = 10.5  # 五号, as the PDF
+FOOTER_SMALL_PT = 9  # 小五: the fingerprint
+BORDER_SZ = 6  # eighths of a point
+CELL_MARGIN_MM = 1.6  # left/right cell padding, as the PDF
+COMPACT_MARGIN_MM = 1.0  # in tables of more than COMPACT_ABOVE_COLUMNS columns
+COMPACT_ABOVE_COLUMNS = 6
+# Column fitting (as pdf/tables.py): value types that must not break, short values kept short.
+UNBREAKABLE_TYPES = frozenset({"id", "phone", "uscc", "account", "postcode", "year", "date"})
+SHORT_VALUE = 8  # characters: values up to this long wrap as little as room allows
+LONG_NAME, LONG_EMAIL = 12, 40  # longer ones wrap like any text instead of claiming a line
+
+BOX_MIN_MM = {"capability": 90, "plan": 120}  # writing room of 二 / 三 when the text is short
+SEAL_ROOM_MM = 45  # default; the definition's seal_area_mm wins
+SEAL_MARGIN_MM = 3  # extra room on each side of it, as the PDF
+ATTACHMENT_WIDTHS = (9, 24, 55, 12)  # 序号 类别 附件名称 页数, percent
+OPINION_WIDTHS = (27, 73)  # 五: the label (申报单位承诺及意见 on one line) and the opinion
+
+AUTHOR = "Shenbao 申报助手"
+FALLBACK_DATE = dt.datetime(2022, 1, 1)  # core-property date of a draft without cover.date
+# Texts of this export that are not part of the printed form (the form's own texts come from
+# the definition).
+DRAFT_HEADER = "草稿 — 未经核验，不得作为正式申报材料"
+ATTACHMENT_NOTE = "注：附件文件不嵌入本文档，按上表顺序随本申报书电子版一并报送。"
+FINGERPRINT_LABEL = "草稿指纹"
+
+FONT_TABLE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/>\
+<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>
+<w:font w:name="宋体"><w:altName w:val="SimSun"/><w:panose1 w:val="02010600030101010101"/>\
+<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>
+<w:font w:name="黑体"><w:altName w:val="SimHei"/><w:panose1 w:val="02010609060101010101"/>\
+<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
+<w:font w:name="SimSun-ExtB"><w:panose1 w:val="02010609060101010101"/><w:charset w:val="86"/>\
+<w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
+<w:font w:name="SimSun-ExtG"><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>
+</w:fonts>
+"""
+
+# Characters XML 1.0 forbids (lxml refuses them); the draft model strips controls already.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Supplementary-plane characters, runs of which get a font that holds them.
+_ASTRAL = re.compile("([\U00010000-\U0010ffff]+)")
+
+
+def xml_text(text: str) -> str:
+    """User text made safe for a ``w:t``: line ends normalised, XML-illegal characters removed."""
+    return _XML_ILLEGAL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _astral_font(ch: str) -> str:
+    cp = ord(ch)
+    return EXT_B if 0x20000 <= cp <= 0x2A6DF or 0x2F800 <= cp <= 0x2FA1F else EXT_G
+
+
+# --------------------------------------------------------------------------- XML helpers
+
+
+def _el(tag: str, **attrs: str) -> Any:
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), str(value))
+    return element
+
+
+def _set_fonts(rpr: Any, east_asia: str, latin: str = LATIN) -> None:
+    """Explicit fonts on an ``w:rPr`` (theme font attributes, which win over names, removed)."""
+    fonts = rpr.get_or_add_rFonts()
+    for key in list(fonts.attrib):
+        del fonts.attrib[key]
+    for attr, name in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
+        fonts.set(qn(f"w:{attr}"), name)
+
+
+def _twips(mm: float) -> int:
+    return round(mm / 25.4 * 1440)
+
+
+def _add_run(paragraph: Paragraph, text: str, *, font: str = SONG, size: float | None = None,
+             underline: bool = False) -> None:
+    """Append ``text`` as plain runs; supplementary-plane characters get an Ext font."""
+    for i, chunk in enumerate(_ASTRAL.split(xml_text(text))):
+        if not chunk:
+            continue
+        run = paragraph.add_run(chunk)
+        if i % 2:  # an astral chunk
+            name = _astral_font(chunk[0])
+            _set_fonts(run._r.get_or_add_rPr(), name, name)
+            run._r.rPr.rFonts.set(qn("w:hint"), "eastAsia")
+        elif font != SONG:  # 宋体 is the document default
+            _set_fonts(run._r.get_or_add_rPr(), font)
+        if size is not None:
+            run.font.size = Pt(size)
+        if underline:
+            run.font.underline = True
+
+
+def _add_field(paragraph: Paragraph, instr: str, placeholder: str, size: float | None) -> None:
+    """A field of ours (PAGE, NUMPAGES) as begin / instrText / separate / result / end runs."""
+    def run_with(child: Any | None, text: str | None = None) -> None:
+        run = paragraph.add_run(text)
+        if size is not None:
+            run.font.size = Pt(size)
+        if child is not None:
+            run._r.append(child)
+
+    run_with(_el("w:fldChar", fldCharType="begin"))
+    instr_el = OxmlElement("w:instrText")
+    instr_el.set(qn("xml:space"), "preserve")
+    instr_el.text = f" {instr} "
+    run_with(instr_el)
+    run_with(_el("w:fldChar", fldCharType="separate"))
+    run_with(None, placeholder)
+    run_with(_el("w:fldChar", fldCharType="end"))
+
+
+def _spacing(paragraph: Paragraph, *, before: float = 0, after: float = 0,
+             line: float | None = None, exact: bool = False) -> None:
+    fmt = paragraph.paragraph_format
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    if line is not None:
+        if exact:
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(line)
+        else:
+            fmt.line_spacing = line
+
+
+class _Grid:
+    """One Word table being built: a bordered table over the text width whose grid columns are
+    in proportion to ``widths``; rows and cells are added with their spans and merges."""
+
+    def __init__(self, doc: Any, widths: list[float] | tuple[float, ...], margin_mm: float = CELL_MARGIN_MM):
+        full = _twips(TEXT_W_MM)
+        self.cols = [round(full * w / sum(widths)) for w in widths]
+        self.cols[-1] += full - sum(self.cols)
+        self.table = doc.add_table(rows=0, cols=len(self.cols))
+        tbl = self.table._tbl
+        for grid_col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), self.cols):
+            grid_col.set(qn("w:w"), str(width))
+        tbl_pr = tbl.tblPr
+        for child in list(tbl_pr):
+            tbl_pr.remove(child)
+        borders = _el("w:tblBorders")
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            borders.append(_el(f"w:{side}", val="single", sz=str(BORDER_SZ), space="0", color="000000"))
+        margins = _el("w:tblCellMar")
+        for side, mm in (("top", 0.8), ("left", margin_mm), ("bottom", 0.8), ("right", margin_mm)):
+            margins.append(_el(f"w:{side}", w=str(_twips(mm)), type="dxa"))
+        for child in (_el("w:tblW", w=str(full), type="dxa"), _el("w:jc", val="center"), borders,
+                      _el("w:tblLayout", type="fixed"), margins,
+                      _el("w:tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0",
+                          lastColumn="0", noHBand="1", noVBand="1")):
+            tbl_pr.append(child)  # in the schema's order
+
+    @property
+    def ncols(self) -> int:
+        return len(self.cols)
+
+    def open_bottom(self) -> None:
+        """No bottom border: the table below, a hairline away, closes this one."""
+        self.table._tbl.tblPr.find(qn("w:tblBorders")).find(qn("w:bottom")).set(qn("w:val"), "nil")
+
+    def row(self, *, min_height_mm: float | None = None, header: bool = False,
+            cant_split: bool = False) -> Any:
+        tr = self.table._tbl.add_tr()
+        if min_height_mm is not None or header or cant_split:
+            tr_pr = tr.get_or_add_trPr()
+            if cant_split:
+                tr_pr.append(_el("w:cantSplit"))
+            if min_height_mm is not None:
+                tr_pr.append(_el("w:trHeight", val=str(math.ceil(min_height_mm / 25.4 * 1440)),
+                                 hRule="atLeast"))
+            if header:
+                tr_pr.append(_el("w:tblHeader"))
+        return tr
+
+    def cell(self, tr: Any, col: int, span: int = 1, *, vmerge: str | None = None,
+             valign: str = "center") -> _Cell:
+        tc = tr.add_tc()
+        tc_pr = tc.get_or_add_tcPr()
+        tc_pr.append(_el("w:tcW", w=str(sum(self.cols[col:col + span])), type="dxa"))
+        if span > 1:
+            tc_pr.append(_el("w:gridSpan", val=str(span)))
+        if vmerge is not None:
+            tc_pr.append(_el("w:vMerge", val=vmerge) if vmerge == "restart" else _el("w:vMerge"))
+        tc_pr.append(_el("w:vAlign", val=valign))
+        return _Cell(tc, self.table)
+
+
+# --------------------------------------------------------------------------- the document
+
+
+class _WordBuilder:
+    def __init__(self, draft: Draft, draft_mode: bool):
+        self.draft = draft
+        self.form = draft.form
+        self.draft_mode = draft_mode
+        self._new_page = False
+        self.stamp = FALLBACK_DATE
+        self.doc = Document()
+        self._setup_package()
+        self._setup_styles()
+        self._setup_settings()
+        self._setup_section(self.doc.sections[0])
+
+    # -- setup ---------------------------------------------------------------------------
+
+    def _setup_package(self) -> None:
+        package = self.doc.part.package
+        for rid, rel in list(package.rels.items()):
+            if rel.reltype == RT.THUMBNAIL:  # python-docx's template preview picture
+                package.rels.pop(rid)
+        # The template's font table lists Japanese fonts; ours names the fonts used, with the
+        # English names Word falls back to on a non-Chinese Windows.
+        self.doc.part.part_related_by(RT.FONT_TABLE)._blob = FONT_TABLE.encode("utf-8")
+
+    def _setup_styles(self) -> None:
+        styles = self.doc.styles.element
+        rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        _set_fonts(rpr_default, SONG)
+        for tag, val in (("w:sz", BODY_PT * 2), ("w:szCs", BODY_PT * 2)):
+            rpr_default.find(qn(tag)).set(qn("w:val"), str(val))
+        lang = rpr_default.find(qn("w:lang"))
+        lang.set(qn("w:eastAsia"), "zh-CN")
+        ppr_default = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        spacing = ppr_default.find(qn("w:spacing"))
+        spacing.set(qn("w:after"), "0")
+        spacing.set(qn("w:line"), "240")
+
+        heading = self.doc.styles["Heading 1"]
+        for style in (heading, self.doc.styles["Heading 1 Char"]):
+            rpr = style.element.get_or_add_rPr()
+            _set_fonts(rpr, HEI)
+            for tag in ("w:color", "w:b", "w:bCs"):
+                for old in rpr.findall(qn(tag)):
+                    rpr.remove(old)
+            style.font.color.rgb = RGBColor(0, 0, 0)
+            style.font.bold = False
+            style.font.size = Pt(HEADING_PT)
+        heading.paragraph_format.space_before = Pt(18)
+        heading.paragraph_format.space_after = Pt(10)
+        heading.paragraph_format.keep_with_next = True
+        for name in ("Header", "Footer"):  # Letter-size tab stops of the template
+            ppr = self.doc.styles[name].element.get_or_add_pPr()
+            for tabs in ppr.findall(qn("w:tabs")):
+                ppr.remove(tabs)
+
+    def _setup_settings(self) -> None:
+        settings = self.doc.settings.element
+        zoom = settings.find(qn("w:zoom"))
+        mirror = _el("w:mirrorMargins")
+        if zoom is not None:
+            zoom.addnext(mirror)
+        else:
+            settings.insert(0, mirror)
+        lang = settings.find(qn("w:themeFontLang"))
+        if lang is not None:
+            lang.set(qn("w:eastAsia"), "zh-CN")
+
+    def _setup_section(self, section: Any) -> None:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
+        section.top_margin, section.bottom_margin = Mm(TOP), Mm(BOTTOM)
+        section.left_margin, section.right_margin = Mm(INSIDE), Mm(OUTSIDE)  # mirrored: inside
+        section.gutter = Mm(0)
+        section.header_distance, section.footer_distance = Mm(HEADER_DISTANCE), Mm(FOOTER_DISTANCE)
+
+    # -- the parts -----------------------------------------------------------------------
+
+    def build(self) -> None:
+        handlers = {"cover": self._cover, "static": self._static, "table": self._table_part,
+                    "box": self._box, "opinion": self._opinion, "attachments": self._attachments}
+        for part in self.form.parts:
+            handlers[part["kind"]](part)
+        self._headers_and_footers()
+        self._properties()
+
+    def _heading(self, text: str, *, page_break: bool = False) -> Paragraph:
+        paragraph = self.doc.add_paragraph(style="Heading 1")
+        _add_run(paragraph, text, font=HEI)
+        paragraph.paragraph_format.page_break_before = (page_break or self._new_page) or None
+        self._new_page = False
+        return paragraph
+
+    def _cover(self, part: dict) -> None:
+        """项目编号 (blank), the two-line title, 申报单位 …（签章）, 申报时间, 上海市知识产权局编制 —
+        alone on the first page (its own section), whatever the unit name's length."""
+        number = self.doc.add_paragraph()
+        number.paragraph_format.left_indent = Mm(TEXT_W_MM * 0.55)
+        _spacing(number, line=24, exact=True)
+        _add_run(number, part["number_label"], size=14)
+        _add_run(number, "\u3000" * 7, size=14, underline=True)
+
+        unit = xml_text(self.draft.get(part["unit_field"]) or "")
+        date = long_date(self.draft.get(part["date_field"]))
+        # Room: estimate the unit line's height so that a 200-character name still leaves the
+        # cover on one page, and put what is left into the gaps (title, seal, bottom line).
+        indent_pt = TEXT_W_MM * 0.12 / 25.4 * 72
+        label_pt = len(part["unit_label"]) * COVER_PT
+        per_line = max(1, int((TEXT_W_MM / 25.4 * 72 - indent_pt - label_pt) // COVER_PT))
+        unit_lines = -(-(len(unit) + len(part["seal"]) + 2) // per_line)
+        line_pt = COVER_PT * 1.875  # 30 pt
+        fixed = 24 + 2 * TITLE_PT * 1.6 + unit_lines * line_pt + 30 + line_pt + line_pt + 36
+        free = max(0.0, TEXT_H_PT - fixed)
+        gap_title, gap_unit = min(90.0, free * 0.3), min(120.0, free * 0.4)
+        gap_bottom = max(0.0, free - gap_title - gap_unit)
+
+        for i, line in enumerate(part["title"]):
+            title = self.doc.add_paragraph()
+            title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _spacing(title, before=gap_title if i == 0 else 0, line=TITLE_PT * 1.6, exact=True)
+            _add_run(title, line, font=HEI, size=TITLE_PT)
+
+        unit_p = self.doc.add_paragraph()
+        unit_p.paragraph_format.left_indent = Pt(indent_pt + label_pt)
+        unit_p.paragraph_format.first_line_indent = Pt(-label_pt)
+        _spacing(unit_p, before=gap_unit, after=30, line=line_pt, exact=True)
+        _add_run(unit_p, part["unit_label"], font=HEI, size=COVER_PT)
+        _add_run(unit_p, unit or "\u3000" * 8, size=COVER_PT, underline=True)
+        _add_run(unit_p, part["seal"], size=COVER_PT)
+
+        date_p = self.doc.add_paragraph()
+        date_p.paragraph_format.left_indent = Pt(indent_pt)
+        _spacing(date_p, line=line_pt, exact=True)
+        _add_run(date_p, part["date_label"], font=HEI, size=COVER_PT)
+        _add_run(date_p, date or "\u3000" * 8, size=COVER_PT, underline=True)
+
+        issuer = self.doc.add_paragraph()
+        issuer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _spacing(issuer, before=gap_bottom, line=line_pt, exact=True)
+        _add_run(issuer, part["compiled_by"], font=HEI, size=COVER_PT)
+
+        body = self.doc.add_section(WD_SECTION.ODD_PAGE)  # the body starts on a right-hand page
+        self._setup_section(body)
+
+    def _static(self, part: dict) -> None:
+        heading = self._heading(part["heading"])
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in heading.runs:
+            run.font.size = Pt(PAGE_TITLE_PT)
+        _spacing(heading, before=0, after=18)
+        for text in part["paragraphs"]:
+            paragraph = self.doc.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
+            _spacing(paragraph, after=6, line=1.5)
+            _add_run(paragraph, text)
+        self._new_page = True  # 填报说明 has its page to itself
+
+    # -- tables --------------------------------------------------------------------------
+
+    def _fill(self, cell: _Cell, text: str, *, align: str = "center", size: float | None = None,
+              spec: dict | None = None) -> None:
+        """Put ``text`` in a cell, one Word paragraph per line of the text. An ID number's
+        document type (``…（港澳台居民居住证）``) goes on a line of its own, so that the number is
+        never broken (LibreOffice finds no break between a digit and a full-width bracket)."""
+        text = xml_text(text)
+        if spec is not None and spec.get("format") == "id_number" and "（" in text:
+            number, _, kind = text.partition("（")
+            text = f"{number}\n（{kind}"
+        paragraph = cell.paragraphs[0]
+        for i, line_text in enumerate(text.split("\n")):
+            if i:
+                paragraph = cell.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if align == "left" else WD_ALIGN_PARAGRAPH.CENTER
+            if line_text:
+                _add_run(paragraph, line_text, size=size)
+
+    def _table_part(self, part: dict) -> None:
+        """一 / 四: a table of the definition. A repeat row's header rows start a Word table of
+        their own (Word repeats header rows only at a table's top); the block above it is kept
+        together and with what follows."""
+        self._heading(part["heading"])
+        rows = part["rows"]
+        split = len(rows)
+        for i, row in enumerate(rows):
+            if isinstance(row, dict):
+                split = i - int(row.get("header_rows", 0))
+                break
+        chunks = [rows[:split], rows[split:]] if 0 < split < len(rows) else [rows]
+        widths = self._column_widths(part)
+        keep_block = len(chunks) > 1
+        for n, chunk in enumerate(chunks):
+            if n:  # a hairline paragraph between the two Word tables of one printed table
+                gap = self.doc.add_paragraph()
+                _spacing(gap, line=1, exact=True)
+                gap.paragraph_format.keep_with_next = True
+                gap.add_run().font.size = Pt(1)
+            grid = _Grid(self.doc, widths, self._margin(part))
+            if n < len(chunks) - 1:
+                grid.open_bottom()
+            header_rows = next((i for i, row in enumerate(chunk) if isinstance(row, dict)
+                                and int(row.get("header_rows", 0)) == i), 0)
+            covered: dict[int, list[int]] = {}  # grid column -> [rows left, span]
+            for i, row in enumerate(chunk):
+                if isinstance(row, dict):
+                    self._repeat_rows(grid, row, self._size(part))
+                    continue
+                # keep the block above the members with them, header rows with the first
+                # member, and a row of labels only (人员信息 …) with the row it heads
+                keep = (header_rows > 0 or (keep_block and n < len(chunks) - 1)
+                        or all("label" in c for c in row) and i < len(chunk) - 1)
+                self._static_row(grid, part, row, covered, header=i < header_rows, keep=keep)
+
+    @staticmethod
+    def _size(part: dict) -> float:
+        """小四, or 五号 in a table too wide for it (四's eight columns), as the PDF."""
+        return TEAM_PT if len(part["columns"]) > COMPACT_ABOVE_COLUMNS else BODY_PT
+
+    @staticmethod
+    def _margin(part: dict) -> float:
+        return COMPACT_MARGIN_MM if len(part["columns"]) > COMPACT_ABOVE_COLUMNS else CELL_MARGIN_MM
+
+    def _column_widths(self, part: dict) -> list[float]:
+        """The definition's relative widths, adjusted to this draft's texts as the PDF does
+        (``pdf/tables.py``): first so that ID numbers, phone numbers and codes never break; then
+        names on one line and labels and short values on at most two; then those on one line —
+        each level taking room only from columns with room to spare at that level. Word lays
+        out by itself, so text widths are estimated from character classes."""
+        ncols = len(part["columns"])
+        total_mm = TEXT_W_MM
+        widths = [float(w) * total_mm / sum(part["columns"]) for w in part["columns"]]
+        size = self._size(part)
+        pad = 2 * self._margin(part) + 0.5
+        needs = [[0.0] * ncols for _ in range(3)]
+
+        def need(col: int, levels: tuple[float, float, float]) -> None:
+            for level, mm in enumerate(levels):
+                needs[level][col] = max(needs[level][col], mm)
+
+        def measure(col: int, spec: dict, text: str, path: str | None) -> None:
+            # one character of slack: a closing bracket may not start a line (kinsoku), so
+            # the character before it moves down with it
+            one = _text_mm(text, size) + pad
+            half = _text_mm(text[: (len(text) + 1) // 2 + 1], size) + pad
+            ftype = self.form.field(path).type if path else None
+            if "label" in spec or "index" in spec:
+                need(col, (0.0, half, one))
+            elif ftype in UNBREAKABLE_TYPES:
+                hard = _text_mm(text.split("（", 1)[0], size) + pad
+                need(col, (hard, hard, hard))
+            elif ftype == "name" and len(text) <= LONG_NAME:
+                need(col, (0.0, one, one))
+            elif ftype == "email" and 0 < len(text) <= LONG_EMAIL:
+                need(col, (0.0, half, half))
+            elif ftype in ("text", "choice") and 0 < len(text) <= SHORT_VALUE:
+                need(col, (0.0, half, one))
+
+        covered: dict[int, list[int]] = {}
+        for row in part["rows"]:
+            if isinstance(row, dict):
+                items = self.draft.get(row["repeat"]) or []
+                for index in range(len(items)):
+                    item_path = f"{row['repeat']}[{index}]"
+                    for col, span, spec, _ in _layout_row(row["cells"], {}, ncols):
+                        if span == 1:
+                            path = f"{item_path}.{spec['key']}" if "key" in spec else None
+                            measure(col, spec, cell_text(self.draft, spec, item_path, index), path)
+                continue
+            for col, span, spec, vmerge in _layout_row(row, covered, ncols):
+                if spec is None or span != 1 or vmerge is not None:
+                    continue
+                measure(col, spec, cell_text(self.draft, spec), spec.get("field"))
+        return _fit_widths(widths, needs)
+
+    def _static_row(self, grid: _Grid, part: dict, row: list[dict], covered: dict[int, list[int]],
+                    *, header: bool, keep: bool) -> None:
+        """A row of the definition. Short rows never split across pages; one holding long text
+        (a para field) may. A ``min_height_mm`` (the 签名 cell) sets an at-least row height."""
+        height = max((float(c.get("min_height_mm", 0)) for c in row), default=0) or None
+        has_para = any("field" in c and self.form.field(c["field"]).type == "para" for c in row)
+        tr = grid.row(min_height_mm=height, header=header, cant_split=not has_para)
+        for col, span, spec, vmerge in _layout_row(row, covered, grid.ncols):
+            cell = grid.cell(tr, col, span, vmerge=vmerge)
+            if spec is not None:
+                size = self._size(part)
+                text = cell_text(self.draft, spec)
+                long = "field" in spec and (span > 1 or self.form.field(spec["field"]).type == "para")
+                self._fill(cell, text, align="left" if long else "center", size=size, spec=spec)
+            if keep:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+
+    def _repeat_rows(self, grid: _Grid, row: dict, size: float) -> None:
+        """One row per list item (序号 1…n); these rows may break across pages."""
+        for index in range(len(self.draft.get(row["repeat"]) or [])):
+            item_path = f"{row['repeat']}[{index}]"
+            tr = grid.row()
+            for col, span, spec, _ in _layout_row(row["cells"], {}, grid.ncols):
+                self._fill(grid.cell(tr, col, span), cell_text(self.draft, spec, item_path, index),
+                           size=size, spec=spec)
+
+    def _box(self, part: dict) -> None:
+        """二 / 三: one bordered cell holding the text as editable paragraphs."""
+        self._heading(part["heading"])
+        grid = _Grid(self.doc, [1])
+        cell = grid.cell(grid.row(min_height_mm=BOX_MIN_MM.get(part["field"], 90)), 0, valign="top")
+        first = cell.paragraphs[0]
+        if part.get("title"):
+            first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _spacing(first, before=4, after=6, line=1.5)
+            _add_run(first, part["title"], font=HEI)
+            first = cell.add_paragraph()
+        text = cell_text(self.draft, {"field": part["field"]})
+        for i, line in enumerate(xml_text(text).split("\n")):
+            paragraph = first if i == 0 else cell.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
+            _spacing(paragraph, line=1.5)
+            if line:
+                _add_run(paragraph, line)
+
+    def _opinion(self, part: dict) -> None:
+        """五: label cell and opinion cell with clear room for the seal."""
+        self._heading(part["heading"])
+        seal_w, seal_h = (part.get("seal_area_mm") or [SEAL_ROOM_MM, SEAL_ROOM_MM])[:2]
+        grid = _Grid(self.doc, OPINION_WIDTHS)
+        tr = grid.row(min_height_mm=seal_h + 55, cant_split=True)
+        self._fill(grid.cell(tr, 0), part["label"])
+        cell = grid.cell(tr, 1, valign="top")
+        text = cell.paragraphs[0]
+        text.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
+        _spacing(text, before=8, line=1.5)
+        _add_run(text, part["text"])
+        seal = cell.add_paragraph()
+        room_w, room_h = seal_w + 2 * SEAL_MARGIN_MM, seal_h + 2 * SEAL_MARGIN_MM
+        cell_mm = TEXT_W_MM * OPINION_WIDTHS[1] / sum(OPINION_WIDTHS)
+        seal.paragraph_format.left_indent = Mm(max(0.0, cell_mm - room_w - 2 * CELL_MARGIN_MM))
+        # 单位签章： at the top left of an empty area (the seal's room and a margin) below it.
+        _spacing(seal, before=18, line=1.5)
+        seal.paragraph_format.space_after = Twips(math.ceil(room_h / 25.4 * 1440))
+        _add_run(seal, part["seal_label"])
+        date = cell.add_paragraph()
+        date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        date.paragraph_format.right_indent = Pt(2 * BODY_PT)
+        _spacing(date, after=8, line=1.5)
+        value = self.draft.get(part["date_field"])
+        _add_run(date, long_date(value) if value else part["date_blank"])
+
+    def _attachments(self, part: dict) -> None:
+        heading = self._heading(part["heading"], page_break=True)  # a page title, like 填报说明
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in heading.runs:
+            run.font.size = Pt(PAGE_TITLE_PT)
+        _spacing(heading, before=0, after=18)
+        grid = _Grid(self.doc, ATTACHMENT_WIDTHS)
+        tr = grid.row(header=True, cant_split=True)
+        for col, column in enumerate(part["columns"]):
+            self._fill(grid.cell(tr, col), column["label"])
+        items = self.draft.get(part["field"]) or []
+        for index, item in enumerate(items):
+            tr = grid.row()
+            # 页数 as the PDF counts it (an image is one page); blank when the file is unusable
+            info = inspect_file(self.draft, item.get("file") or "")
+            pages = str(info.pages) if getattr(info, "pages", None) else ""
+            values = (str(index + 1), item.get("category") or "", item.get("title") or "", pages)
+            for col, value in enumerate(values):
+                self._fill(grid.cell(tr, col), value, align="left" if col == 2 else "center")
+        if not items:
+            self._fill(grid.cell(grid.row(), 0, grid.ncols), part.get("empty_text") or NONE_TEXT)
+        note = self.doc.add_paragraph()
+        _spacing(note, before=9, line=1.5)
+        _add_run(note, ATTACHMENT_NOTE)
+
+    # -- page furniture and properties ----------------------------------------------------
+
+    def _headers_and_footers(self) -> None:
+        """The 草稿 header on every page (draft mode only); on body pages the footer
+        第 n 页 共 m 页 with the fingerprint at the outer edge (odd and even footers differ, as the
+        margins are mirrored). PAGE and NUMPAGES count the whole document, cover included, so
+        the numbers are right in Word, WPS and LibreOffice alike (a body-only count needs
+        SECTIONPAGES or a formula field, which LibreOffice does not compute)."""
+        self.doc.settings.odd_and_even_pages_header_footer = True
+        cover, body = self.doc.sections[0], self.doc.sections[-1]
+        if self.draft_mode:  # each section its own headers (LibreOffice misplaces the text
+            # under a header a section inherits, on that section's first page)
+            for header in (cover.header, cover.even_page_header, body.header, body.even_page_header):
+                header.is_linked_to_previous = False
+                paragraph = header.paragraphs[0]
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _add_run(paragraph, DRAFT_HEADER, font=HEI, size=BODY_PT)
+                paragraph.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
+        fingerprint = f"{FINGERPRINT_LABEL} {self.draft.fingerprint()}"
+        for footer, outer_right in ((body.footer, True), (body.even_page_footer, False)):
+            footer.is_linked_to_previous = False
+            paragraph = footer.paragraphs[0]
+            tabs = paragraph.paragraph_format.tab_stops
+            tabs.add_tab_stop(Mm(TEXT_W_MM / 2), WD_TAB_ALIGNMENT.CENTER)
+            tabs.add_tab_stop(Mm(TEXT_W_MM), WD_TAB_ALIGNMENT.RIGHT)
+            if not outer_right:
+                _add_run(paragraph, fingerprint, size=FOOTER_SMALL_PT)
+            _add_run(paragraph, "\t第 ", size=FOOTER_PT)
+            _add_field(paragraph, "PAGE", "1", FOOTER_PT)
+            _add_run(paragraph, " 页 共 ", size=FOOTER_PT)
+            _add_field(paragraph, "NUMPAGES", "1", FOOTER_PT)
+            _add_run(paragraph, " 页", size=FOOTER_PT)
+            if outer_right:
+                _add_run(paragraph, "\t" + fingerprint, size=FOOTER_SMALL_PT)
+
+    def _properties(self) -> None:
+        props = self.doc.core_properties
+        unit = xml_text(self.draft.unit_name).strip()
+        props.title = f"{self.form.title}（{unit}）" if unit else self.form.title
+        props.subject = f"{self.form.title}（{self.form.issuer}，{self.form.period}）"
+        props.author = AUTHOR
+        props.last_modified_by = AUTHOR
+        props.comments = f"由 {AUTHOR} 生成。{FINGERPRINT_LABEL} {self.draft.fingerprint()}" + (
+            "（草稿）" if self.draft_mode else "")
+        props.keywords = "项目申报书"
+        props.category = "项目申报书"
+        props.revision = 1
+        date = self.draft.get("cover.date")
+        stamp = dt.datetime.combine(date, dt.time()) if isinstance(date, dt.date) else FALLBACK_DATE
+        props.created = props.modified = stamp
+        self.stamp = stamp
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return _reproducible_zip(buffer.getvalue(), self.stamp)
+
+
+def _layout_row(row: list[dict], covered: dict[int, list[int]], ncols: int):
+    """The cells of one row as (grid column, span, spec, vMerge): ``spec`` None for a cell
+    continuing a ``rowspan`` from above. ``covered`` (column -> [rows left, span]) carries the
+    row spans from one row to the next."""
+    cells = iter(row)
+    col = 0
+    while col < ncols:
+        if col in covered:
+            left, span = covered[col]
+            if left <= 1:
+                del covered[col]
+            else:
+                covered[col][0] = left - 1
+            yield col, span, None, "continue"
+            col += span
+            continue
+        spec = next(cells, None)
+        if spec is None:
+            return
+        span, rowspan = int(spec.get("span", 1)), int(spec.get("rowspan", 1))
+        if rowspan > 1:
+            covered[col] = [rowspan - 1, span]
+        yield col, span, spec, "restart" if rowspan > 1 else None
+        col += span
+
+
+def _text_mm(text: str, size: float) -> float:
+    """Estimated width of ``text`` at ``size`` pt: full-width characters one em, others half
+    (Times New Roman digits are exactly half an em), capitals and wide letters three quarters."""
+    ems = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in "WF":
+            ems += 1.0
+        elif ch.isupper() or ch in "@%&mw":
+            ems += 0.75
+        else:
+            ems += 0.5
+    return ems * size / 72 * 25.4
+
+
+def _fit_widths(widths: list[float], levels: list[list[float]]) -> list[float]:
+    """Column widths adjusted level by level (their sum kept): columns short of their need at
+    a level take room from columns with more than their own need, in proportion to the surplus;
+    if there is not enough, deficits are met in part. (The PDF's ``fit_widths``.)"""
+    widths = list(widths)
+    cumulative = [0.0] * len(widths)
+    for level in levels:
+        cumulative = [max(a, b) for a, b in zip(cumulative, level)]
+        deficit = [max(0.0, n - w) for n, w in zip(cumulative, widths)]
+        surplus = [max(0.0, w - n) for n, w in zip(cumulative, widths)]
+        need, have = sum(deficit), sum(surplus)
+        if need <= 0 or have <= 0:
+            continue
+        moved = min(need, have)
+        widths = [w + d * moved / need - s * moved / have for w, d, s in zip(widths, deficit, surplus)]
+    return widths
+
+
+def _reproducible_zip(blob: bytes, stamp: dt.datetime) -> bytes:
+    """The same package with every member dated ``stamp`` (python-docx stamps them 'now')."""
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def render_docx(draft: Draft, *, draft_mode: bool = False) -> bytes:
+    """The 申报书 of ``draft`` as the bytes of a .docx file. Does not validate: callers refuse
+    drafts with errors unless ``draft_mode`` (then every page carries the 草稿 header)."""
+    builder = _WordBuilder(draft, draft_mode)
+    builder.build()
+    return builder.to_bytes()
+
+
+def write_docx(draft: Draft, out: Path, *, draft_mode: bool = False, simplex: bool = False) -> None:
+    """Write the .docx atomically. ``simplex`` is accepted for symmetry with the PDF and ignored:
+    Word itself inserts the blank back of the cover when printing on both sides."""
+    del simplex
+    atomic_write_bytes(Path(out), render_docx(draft, draft_mode=draft_mode))
