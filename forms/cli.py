@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from forms.draft import Draft, DraftInputError, load_draft_json
-from forms.problems import Problem
+from forms.problems import Problem, RenderRefused
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -127,6 +127,9 @@ def cmd_render(args: argparse.Namespace, renderers: RendererTable) -> int:
         return EXIT_ERRORS
     try:
         renderers[suffix]()(draft, out, draft_mode=bool(args.draft), simplex=bool(getattr(args, "simplex", False)))
+    except RenderRefused as exc:
+        _err(f"未生成 {out}：{exc}")
+        return EXIT_ERRORS
     except OSError as exc:
         _err(f"无法写入 {out}：{exc.strerror or exc}")
         return EXIT_UNUSABLE

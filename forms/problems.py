@@ -76,3 +76,8 @@ class Problem:
     @classmethod
     def at(cls, path: str, finding: Finding) -> "Problem":
         return cls(path, finding.code, finding.message)
+
+
+class RenderRefused(ValueError):
+    """A printer (PDF, Word) could not produce the document; the message says why, in Chinese.
+    Raised by ``pdf/`` and caught by the command line and the editor without a traceback."""

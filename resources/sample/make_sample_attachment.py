@@ -19,7 +19,7 @@ def main() -> None:
     pdfmetrics.registerFont(TTFont("SampleSong", str(FONTS / "ShenbaoSong.ttf")))
     pdfmetrics.registerFont(TTFont("SampleHei", str(FONTS / "ShenbaoHei.ttf")))
     out = HERE / "sample-attachment.pdf"
-    c = canvas.Canvas(str(out), pagesize=A4, invariant=1)
+    c = canvas.Canvas(str(out), pagesize=A4, invariant=1, initialFontName="SampleSong")
     w, h = A4
     c.setTitle("知识产权管理体系认证证书（示例）")
     c.setLineWidth(2)

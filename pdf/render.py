@@ -1,0 +1,137 @@
+"""Entry points: a draft → the printed 申报书 as PDF bytes or a file.
+
+The pipeline (rst2pdf-style stages): prepare attachments (sanitise, check) → build the story
+from the form definition's parts (``pdf/parts.py``) → lay it out on the page templates
+(``pdf/pages.py``) with footers that know the page total → merge sanitised attachment pages
+under their placeholder pages (``pdf/merge.py``).
+
+The output is reproducible: reportlab runs in invariant mode, the creation date is the draft's
+``cover.date`` (not the clock), and the file identifier is derived from the draft's content — the
+same draft gives the same bytes. Document info and viewer preferences tell any viewer's print
+dialog what the paper needs: duplex (flip on the long edge), actual size, two copies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from forms.draft import Draft
+from forms.fsutil import atomic_write_bytes
+from pdf import layout
+from pdf.merge import AttachmentError, Prepared, merge_pdf_attachments, prepare_attachments
+from pdf.pages import FooterCanvas, PageSettings, ShenbaoDoc, set_viewer_preferences
+from pdf.parts import Context, story
+from pdf.styles import styles
+
+__all__ = ["AttachmentError", "RenderResult", "creator", "render_document", "render_pdf", "write_pdf"]
+
+APP_NAME = "Shenbao 申报助手"
+FALLBACK_DATE = dt.date(2000, 1, 1)  # reportlab's invariant date, for drafts without cover.date
+TIMEZONE = "+08'00'"  # Shanghai
+
+
+@dataclass
+class RenderResult:
+    """The PDF and what the layout recorded (page kinds, blank areas, attachment pages)."""
+
+    pdf: bytes
+    marks: layout.Marks
+    attachments: list[Prepared] = field(default_factory=list)
+
+    @property
+    def page_count(self) -> int:
+        return len(self.marks.page_kinds)
+
+    @property
+    def areas(self) -> dict[str, layout.Area]:
+        return self.marks.areas
+
+
+def version() -> str:
+    """The program version: installed metadata, else pyproject.toml beside the sources."""
+    try:
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as dist_version
+
+        return dist_version("shenbao")
+    except (ImportError, PackageNotFoundError):
+        pass
+    try:
+        import tomllib
+
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
+    except (OSError, KeyError, ValueError):
+        return "0+unknown"
+
+
+def creator() -> str:
+    return f"{APP_NAME} {version()}"
+
+
+def _pdf_date(draft: Draft) -> str:
+    date = draft.get("cover.date") or FALLBACK_DATE
+    return f"D:{date:%Y%m%d}000000{TIMEZONE}"
+
+
+def _doc_setup(draft: Draft, *, simplex: bool, draft_mode: bool):
+    """Document-level settings, applied to the canvas before the first page."""
+    form = draft.form
+    unit = draft.unit_name
+    fingerprint = draft.fingerprint()
+    pdf_date = _pdf_date(draft)
+    identity = hashlib.sha256(
+        f"{draft.canonical_json()}|simplex={simplex}|draft={draft_mode}|{version()}".encode()
+    ).hexdigest()
+
+    def setup(canv) -> None:
+        title = f"{form.title} — {unit}" if unit else form.title
+        canv.setTitle(title + ("（草稿）" if draft_mode else ""))
+        canv.setAuthor(unit or form.issuer)
+        canv.setSubject(f"{form.title}（{form.period}），{form.issuer}；草稿指纹 {fingerprint}")
+        canv.setCreator(creator())
+        canv.setKeywords(f"{form.id}; {fingerprint}")
+        canv.setDateFormatter(lambda *_: pdf_date)
+        canv._doc.updateSignature(identity)  # the /ID follows the content, not the clock
+        set_viewer_preferences(canv, simplex=simplex)
+
+    return setup
+
+
+def render_document(draft: Draft, *, draft_mode: bool = False, simplex: bool = False) -> RenderResult:
+    """Lay out and render ``draft``; the result also carries the layout's marks.
+
+    Raises :class:`AttachmentError` when an attachment cannot be printed and ``draft_mode`` is
+    false (a draft print shows a notice page instead).
+    """
+    prepared = prepare_attachments(draft, draft_mode=draft_mode)
+    ctx = Context(draft, styles(), simplex, draft_mode, prepared)
+    marks = layout.Marks()
+    compiled_by = next((p.get("compiled_by", "") for p in draft.form.parts if p["kind"] == "cover"), "")
+    settings = PageSettings(simplex=simplex, draft_mode=draft_mode, fingerprint=draft.fingerprint(),
+                            compiled_by=compiled_by)
+    buf = io.BytesIO()
+    doc = ShenbaoDoc(buf, settings=settings, marks=marks,
+                     doc_setup=_doc_setup(draft, simplex=simplex, draft_mode=draft_mode),
+                     lang="zh-CN")
+    doc.build(story(ctx), canvasmaker=partial(FooterCanvas, settings=settings, marks=marks))
+    for item in prepared:
+        marks.attachment_pages[item.index] = item.printed_pages
+    pdf = merge_pdf_attachments(buf.getvalue(), marks.slots, prepared)
+    return RenderResult(pdf, marks, prepared)
+
+
+def render_pdf(draft: Draft, *, draft_mode: bool = False, simplex: bool = False) -> bytes:
+    """The printed 申报书 as PDF bytes (A4, duplex layout unless ``simplex``; every page
+    watermarked 草稿 when ``draft_mode``)."""
+    return render_document(draft, draft_mode=draft_mode, simplex=simplex).pdf
+
+
+def write_pdf(draft: Draft, out: Path, *, draft_mode: bool = False, simplex: bool = False) -> None:
+    """Render and write atomically: ``out`` holds the old file or the complete new one."""
+    atomic_write_bytes(Path(out), render_pdf(draft, draft_mode=draft_mode, simplex=simplex))

@@ -1,0 +1,89 @@
+"""Type and paragraph styles of the printed 申报书, and the printer's own few words.
+
+Sizes follow the Chinese point names (template-layout.md): body and tables 宋体 小四 12 pt at
+1.5 line spacing, section headings 黑体 四号, page titles 黑体 三号, the cover title 黑体 一号.
+Every style breaks lines the CJK way (``wordWrap="CJK"``). Labels and static text of the form
+come from the form definition, never from here; this module only holds the words the printer
+adds to the page (footer, blank-page note, watermark, attachment captions).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+
+from pdf.fonts import HEI, SONG, register_fonts
+
+# Chinese point sizes.
+XIAOCHU = 36.0  # 小初
+YIHAO = 26.0  # 一号
+ERHAO = 22.0  # 二号
+SANHAO = 16.0  # 三号
+SIHAO = 14.0  # 四号
+XIAOSI = 12.0  # 小四
+WUHAO = 10.5  # 五号
+XIAOWU = 9.0  # 小五
+
+BODY_SIZE = XIAOSI
+BODY_LEADING = 1.5 * BODY_SIZE
+CELL_PADDING = 1.6 * mm  # left/right padding of table cells
+CELL_PADDING_V = 1.2 * mm  # top/bottom padding of table cells
+MIN_ROW_HEIGHT = 9 * mm  # a comfortable height for hand corrections in one-line rows
+GRID_WIDTH = 0.6
+GRID_COLOR = Color(0, 0, 0)
+TEXT_COLOR = Color(0, 0, 0)
+FOOTER_COLOR = Color(0.2, 0.2, 0.2)
+WATERMARK_GREY = Color(0.55, 0.55, 0.55)
+WATERMARK_ALPHA = 0.28
+
+# The printer's words (not part of the form definition).
+FOOTER_PAGE = "第 {n} 页 共 {m} 页"
+FOOTER_FINGERPRINT = "草稿指纹 {fp}"
+BLANK_PAGE_NOTE = "（此页无正文）"
+WATERMARK_TEXT = "草稿"
+ATTACHMENT_CAPTION = "附件 {n}：{title}"
+ATTACHMENT_CAPTION_PAGE = "（第 {k} 页，共 {total} 页）"
+ATTACHMENT_FAILED = "附件“{title}”未能纳入本稿"
+ATTACHMENT_FAILED_DETAIL = "原因：{reason}"
+ATTACHMENT_FAILED_HINT = "这是带“草稿”水印的稿；正式打印前请在申报助手中重新选择该附件文件。"
+ATTACHMENT_MISSING = "找不到附件文件。"
+EMPTY_MARK = "〓"  # stands in for a character no bundled font can draw (draft prints only)
+
+
+def _style(name: str, **kw) -> ParagraphStyle:
+    base = dict(fontName=SONG, fontSize=BODY_SIZE, leading=BODY_LEADING, wordWrap="CJK",
+                textColor=TEXT_COLOR, allowOrphans=0, allowWidows=0)
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+@cache
+def styles() -> dict[str, ParagraphStyle]:
+    """The named paragraph styles (fonts registered on first use)."""
+    register_fonts()
+    return {
+        "body": _style("body", alignment=TA_JUSTIFY),
+        "para": _style("para", alignment=TA_JUSTIFY, firstLineIndent=2 * BODY_SIZE),
+        "instruction": _style("instruction", alignment=TA_JUSTIFY, firstLineIndent=2 * BODY_SIZE,
+                              fontSize=SIHAO, leading=1.7 * SIHAO, spaceAfter=0.5 * SIHAO),
+        "cell": _style("cell", alignment=TA_LEFT),
+        "cell_center": _style("cell_center", alignment=TA_CENTER),
+        "label": _style("label", alignment=TA_CENTER),
+        "box_title": _style("box_title", fontName=HEI, alignment=TA_CENTER),
+        "heading": _style("heading", fontName=HEI, fontSize=SIHAO, leading=1.5 * SIHAO,
+                          spaceBefore=5 * mm, spaceAfter=3 * mm, keepWithNext=1),
+        "page_title": _style("page_title", fontName=HEI, fontSize=SANHAO + 2, leading=2 * SANHAO,
+                             alignment=TA_CENTER, spaceBefore=2 * mm, spaceAfter=8 * mm,
+                             keepWithNext=1),
+        "cover_title": _style("cover_title", fontName=HEI, fontSize=YIHAO, leading=1.7 * YIHAO,
+                              alignment=TA_CENTER),
+        "cover_label": _style("cover_label", fontName=HEI, fontSize=SANHAO, leading=1.6 * SANHAO),
+        "cover_value": _style("cover_value", fontSize=SANHAO, leading=1.6 * SANHAO, alignment=TA_CENTER),
+        "caption": _style("caption", fontName=HEI, fontSize=WUHAO, leading=1.4 * WUHAO),
+        "notice_title": _style("notice_title", fontName=HEI, fontSize=SIHAO, leading=1.6 * SIHAO,
+                               alignment=TA_CENTER, spaceAfter=6 * mm),
+    }

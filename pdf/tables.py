@@ -1,0 +1,278 @@
+"""Bordered tables from the form definition: rows, cells, ``span``/``rowspan``, the repeat row.
+
+One handler for every ``kind: table`` part (一 and 四). The definition gives the grid and the
+relative column widths (adjusted by :mod:`pdf.colwidths`); this module lays the cells out:
+
+* every cell is a paragraph (user text escaped, Chinese line breaking); labels are centred,
+  short values centred in single-column cells, long values flow left-aligned;
+* long cells split across pages (``splitInRow``); the repeat row's ``header_rows`` rows repeat
+  at the top of each continuation page (``repeatRows`` as a tuple of row indexes);
+* a ``blank`` cell is an :class:`~pdf.flowables.AreaMark` of its ``min_height_mm`` (the 签名
+  cell), recorded so tests can prove it stays empty.
+
+reportlab cannot split a row inside a *spanned* cell (it wraps the split text at the width of
+the cell's first column and draws it over the rows above). So a table is printed as a stack of
+blocks: consecutive rows with the same column boundaries become one ``Table`` whose columns are
+merged accordingly — 一's "label | value over four columns" rows are a plain two-column table —
+and only rows bound together by a ``rowspan`` or by the repeat header keep ``SPAN`` commands.
+The blocks share the grid's column positions, so on paper they read as one table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Table, TableStyle
+
+from forms.display import cell_text
+from forms.draft import Draft
+from pdf import colwidths, layout
+from pdf.cjkwrap import CJKParagraph
+from pdf.flowables import AreaMark
+from pdf.fonts import SONG
+from pdf.styles import CELL_PADDING, CELL_PADDING_V, GRID_COLOR, GRID_WIDTH, MIN_ROW_HEIGHT, WUHAO
+from pdf.textlayer import markup, paras
+
+#: Tables with more columns than this use 五号 (10.5 pt) and narrower padding.
+COMPACT_ABOVE_COLUMNS = 6
+COMPACT_PADDING = 1.0 * mm
+#: The least height of a row piece left at the bottom of a page when a row is split.
+MIN_SPLIT_PIECE = 20 * mm
+
+
+@dataclass
+class _Cell:
+    row: int
+    col: int
+    span: int = 1
+    rowspan: int = 1
+    flow: object = ""  # ready flowable(s), or None when made from ``text`` once widths are known
+    needs: tuple[float, ...] = colwidths.NO_NEEDS
+    text: str = ""
+    label: bool = False
+    blank: bool = False
+
+
+@dataclass
+class _Row:
+    cells: list[_Cell] = field(default_factory=list)
+    min_height: float = MIN_ROW_HEIGHT
+    group: int | None = None  # rows with the same group stay in one block
+
+
+def _small(style: ParagraphStyle) -> ParagraphStyle:
+    return ParagraphStyle(style.name + "_small", parent=style, fontSize=WUHAO, leading=1.45 * WUHAO)
+
+
+def table_styles(base: dict, ncols: int) -> dict:
+    if ncols <= COMPACT_ABOVE_COLUMNS:
+        return base
+    return {k: _small(v) for k, v in base.items()}
+
+
+class TableBuilder:
+    """Builds one ``kind: table`` part for one draft: :meth:`build` returns its blocks."""
+
+    def __init__(self, draft: Draft, part: dict, styles: dict, width: float = layout.FRAME_WIDTH):
+        self.draft = draft
+        self.part = part
+        self.ncols = len(part["columns"])
+        self.st = table_styles(styles, self.ncols)
+        self.width = width
+        self.pad = CELL_PADDING if self.ncols <= COMPACT_ABOVE_COLUMNS else COMPACT_PADDING
+        self.rows: list[_Row] = []
+        self.repeat_rows: tuple[int, ...] = ()
+
+    # -- cells ----------------------------------------------------------------------------
+
+    def _make_cell(self, cell: dict, item_path: str | None, index: int | None, r: int, c: int) -> _Cell:
+        st, pad = self.st, 2 * self.pad
+        made = _Cell(r, c, int(cell.get("span", 1)), int(cell.get("rowspan", 1)))
+        if "blank" in cell:
+            height = float(cell.get("min_height_mm", layout.SIGNATURE_MIN_MM)) * mm
+            made.flow, made.blank = AreaMark(cell["blank"], height), True
+            return made
+        text = cell_text(self.draft, cell, item_path, index)
+        if "label" in cell or "text" in cell:
+            if made.rowspan > 1:  # a label merged over several rows reads downwards: let it wrap
+                made.flow = CJKParagraph(markup(text), st["label"])
+            else:
+                made.flow, made.text, made.label = None, text, True
+                made.needs = colwidths.needs(text, st["label"], pad, kind="short")
+        elif "index" in cell:
+            made.flow = CJKParagraph(markup(text), st["cell_center"])
+            made.needs = colwidths.needs(text, st["cell"], pad, kind="hard")
+        else:
+            path = cell["field"] if "field" in cell else f"{item_path}.{cell['key']}"
+            ftype = self.draft.form.field(path).type
+            if ftype == "para":
+                made.flow = paras(text, st["cell"]) if text else ""
+            else:
+                made.flow, made.text = None, text
+                made.needs = colwidths.needs(text, st["cell"], pad, kind=colwidths.value_kind(ftype))
+        return made
+
+    def _add_row(self, cells: list[dict], covered: dict[int, int], item_path=None, index=None,
+                 group: int | None = None) -> dict[int, int]:
+        r = len(self.rows)
+        row = _Row(group=group)
+        c = 0
+        for cell in cells:
+            while covered.get(c, 0) > 0:
+                c += 1
+            made = self._make_cell(cell, item_path, index, r, c)
+            row.cells.append(made)
+            if made.rowspan > 1:
+                covered[c] = made.rowspan
+            if made.blank:
+                row.min_height = max(row.min_height, made.flow.height)
+            c += made.span
+        self.rows.append(row)
+        return {col: n - 1 for col, n in covered.items() if n - 1 > 0}
+
+    def _read_rows(self) -> None:
+        covered: dict[int, int] = {}
+        for row in self.part["rows"]:
+            if isinstance(row, dict):
+                first = len(self.rows)
+                header = int(row.get("header_rows", 0))
+                self.repeat_rows = tuple(range(first - header, first))
+                group = first
+                for k in self.repeat_rows:
+                    self.rows[k].group = group
+                items = self.draft.get(row["repeat"]) or []
+                for i in range(len(items)):
+                    covered = self._add_row(row["cells"], covered, f"{row['repeat']}[{i}]", i, group)
+                if not items:  # a draft print of an empty list: one empty row to write in
+                    covered = self._add_row([{"text": ""} for _ in range(self.ncols)], covered, group=group)
+            else:
+                covered = self._add_row(row, covered)
+
+    # -- widths and blocks ----------------------------------------------------------------
+
+    def _widths(self) -> list[float]:
+        """The definition's ratios, adjusted level by level; a cell spanning several columns
+        asks each of them for a share in proportion to their base widths."""
+        cols = self.part["columns"]
+        base = [self.width * w / sum(cols) for w in cols]
+        levels = [[0.0] * self.ncols for _ in range(colwidths.LEVELS)]
+        for row in self.rows:
+            for cell in row.cells:
+                share = sum(base[cell.col:cell.col + cell.span])
+                for lvl, need in enumerate(cell.needs):
+                    for k in range(cell.col, cell.col + cell.span):
+                        levels[lvl][k] = max(levels[lvl][k], need * base[k] / share)
+        return colwidths.fit_widths(base, levels)
+
+    def _blocks(self) -> list[list[int]]:
+        """Row indexes grouped into blocks (module doc)."""
+        occupants: list[list[_Cell]] = [[] for _ in self.rows]
+        for row in self.rows:
+            for cell in row.cells:
+                for k in range(cell.row, cell.row + cell.rowspan):
+                    occupants[k].append(cell)
+        bounds = [frozenset(b for cell in occ for b in (cell.col, cell.col + cell.span)) for occ in occupants]
+        blocks: list[list[int]] = []
+        reach = -1  # last row still covered by a rowspan of the current block
+        for r, row in enumerate(self.rows):
+            prev = r - 1
+            joined = blocks and (
+                r <= reach
+                or (row.group is not None and row.group == self.rows[prev].group)
+                or bounds[r] == bounds[prev]
+            )
+            if joined:
+                blocks[-1].append(r)
+            else:
+                blocks.append([r])
+            reach = max(reach, *(cell.row + cell.rowspan - 1 for cell in row.cells), r)
+        return blocks
+
+    def _cell_flow(self, cell: _Cell, width: float) -> object:
+        """Labels centred, cut into balanced lines when they do not fit (所在/部门). Values in a
+        single-column cell centred when short, else left-aligned and flowing."""
+        if cell.flow is not None:
+            return cell.flow
+        avail = width - 2 * self.pad
+        if cell.label:
+            return CJKParagraph(colwidths.balanced(cell.text, avail, self.st["label"]), self.st["label"])
+        short = cell.span == 1 and (colwidths.text_width(cell.text, self.st["cell"]) <= avail
+                                    or len(cell.text) <= 2 * colwidths.SHORT_VALUE)
+        return CJKParagraph(markup(cell.text), self.st["cell_center" if short else "cell"])
+
+    def _block_table(self, rows: list[int], widths: list[float]) -> SplitTable:
+        members = [self.rows[r] for r in rows]
+        edges = sorted({b for row in members for cell in row.cells for b in (cell.col, cell.col + cell.span)})
+        col_of = {edge: i for i, edge in enumerate(edges)}
+        block_widths = [sum(widths[a:b]) for a, b in zip(edges, edges[1:], strict=False)]
+        data: list[list[object]] = [[""] * len(block_widths) for _ in rows]
+        commands: list[tuple] = []
+        first = rows[0]
+        for row in members:
+            for cell in row.cells:
+                r, c = cell.row - first, col_of[cell.col]
+                c_end = col_of[cell.col + cell.span] - 1
+                data[r][c] = self._cell_flow(cell, sum(widths[cell.col:cell.col + cell.span]))
+                if c_end > c or cell.rowspan > 1:
+                    commands.append(("SPAN", (c, r), (c_end, r + cell.rowspan - 1)))
+                if cell.blank:
+                    commands += [(p, (c, r), (c_end, r), 0) for p in
+                                 ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")]
+            if any(_long(cell) for cell in row.cells):
+                # A row that may run over a page reads from the top, label included: centred
+                # cells of a split row would land anywhere on either page.
+                r = row.cells[0].row - first
+                commands.append(("VALIGN", (0, r), (-1, r), "TOP"))
+        repeat = tuple(r - first for r in self.repeat_rows if r in rows)
+        table = SplitTable(data, colWidths=block_widths, repeatRows=repeat or 0, splitInRow=1,
+                      minRowHeights=[row.min_height for row in members], hAlign="CENTER")
+        table.setStyle(TableStyle(grid_commands(self.pad) + commands))
+        return table
+
+    def build(self) -> list[SplitTable]:
+        self._read_rows()
+        widths = self._widths()
+        return [self._block_table(rows, widths) for rows in self._blocks()]
+
+
+class SplitTable(Table):
+    """A ``Table`` that splits a row across pages only when a worthwhile piece of it stays on
+    this page (:data:`MIN_SPLIT_PIECE`).
+
+    reportlab first tries to split between rows and then inside a row; in the rest of a long
+    table that has just been split, the in-row attempt happily placed the repeated header rows
+    plus an empty sliver of the next row at the very bottom of the page. Refusing slivers moves
+    the row, header and all, to the next page; a row taller than a page is still split there.
+    """
+
+    def _splitRows(self, availHeight, doInRowSplit=0):  # noqa: N802,N803 (reportlab's names)
+        if doInRowSplit:
+            n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=doInRowSplit)
+            if n < len(self._rowHeights) and availHeight - sum(self._rowHeights[:n]) < MIN_SPLIT_PIECE:
+                return []
+        return super()._splitRows(availHeight, doInRowSplit=doInRowSplit)
+
+
+#: A value longer than this (characters) makes its row a long one (:meth:`_block_table`).
+LONG_VALUE = 120
+
+
+def _long(cell: _Cell) -> bool:
+    if isinstance(cell.flow, list):  # a multi-paragraph field
+        return True
+    return len(cell.text) > LONG_VALUE
+
+
+def grid_commands(pad: float = CELL_PADDING) -> list[tuple]:
+    """The common look of every bordered table."""
+    return [
+        ("GRID", (0, 0), (-1, -1), GRID_WIDTH, GRID_COLOR),
+        ("FONTNAME", (0, 0), (-1, -1), SONG),  # for empty string cells (else Helvetica)
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING_V),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING_V),
+    ]
