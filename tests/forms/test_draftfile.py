@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from forms import draftfile
 from forms.cli import is_draft_file, load_input
 from forms.draft import DraftInputError, dump_draft_json, load_draft_json
 from forms.draftfile import (

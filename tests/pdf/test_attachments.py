@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -48,11 +47,9 @@ from pdf.attachments import (
     sanitized_pdf_pages,
 )
 from tests import attachment_samples as samples
+from tests.tools import requires_tools
 
-pytestmark = pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in ("qpdf", "pdftotext", "pdfinfo", "pdftoppm")),
-    reason="needs qpdf and poppler-utils",
-)
+pytestmark = requires_tools("qpdf", "pdftotext", "pdfinfo", "pdftoppm")
 
 A4_W, A4_H = A4
 #: The raw tokens that must not appear in an uncompressed sanitised file (a name ends at a

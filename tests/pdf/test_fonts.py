@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 from pdf import fonts
+from tests.tools import requires_tools
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 RARE = "喆堃昇犇淼珺玥𠈌䶮龑"
@@ -24,10 +24,7 @@ HEADINGS = (
     "四、项目组成员信息 五、申报单位意见 填 报 说 明 上海市知识产权产学研运营联合体 项目申报书 附件清单"
 )
 
-needs_poppler = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
-    reason="poppler-utils (pdftotext, pdffonts) not installed",
-)
+needs_poppler = requires_tools("pdftotext", "pdffonts")
 
 
 @pytest.fixture(autouse=True)
