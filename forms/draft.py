@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -369,22 +370,30 @@ def read_attachment_file(base_dir: Path, name: str, limit: int = 64 * 1024 * 102
         return None
 
 
-def load_draft_json(path: Path) -> Draft:
-    """Read a draft JSON file; :class:`DraftInputError` for anything unusable."""
+def read_input_bytes(path: Path, limit: int, what: str) -> bytes:
+    """Read a file the user handed us, at most ``limit`` bytes; DraftInputError with a clear
+    message for a folder, a missing or unreadable file, or one that is too large."""
     path = Path(path)
     try:
         if path.is_dir():
             raise DraftInputError(f"{path} 是文件夹，不是草稿文件")
-        size = path.stat().st_size
-        if size > MAX_JSON_BYTES:
-            raise DraftInputError(f"文件过大（{size // 1024 // 1024} MB），草稿 JSON 上限 20 MB")
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                raise DraftInputError(f"文件过大（{size // 1024 // 1024} MB），{what}上限 {limit // 1024 // 1024} MB")
+            return fh.read(limit + 1)
     except FileNotFoundError:
         raise DraftInputError(f"找不到文件 {path}") from None
     except PermissionError:
         raise DraftInputError(f"没有权限读取 {path}") from None
     except OSError as exc:
         raise DraftInputError(f"无法读取 {path}：{exc.strerror or exc}") from None
+
+
+def load_draft_json(path: Path) -> Draft:
+    """Read a draft JSON file; :class:`DraftInputError` for anything unusable."""
+    path = Path(path)
+    raw = read_input_bytes(path, MAX_JSON_BYTES, "草稿 JSON ")
     return parse_draft_json(raw, base_dir=path.parent)
 
 

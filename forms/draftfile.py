@@ -59,6 +59,7 @@ from forms.draft import (
     DraftInputError,
     draft_to_document,
     parse_draft_json,
+    read_input_bytes,
 )
 from forms.fieldtypes import TYPES
 from forms.fsutil import atomic_write_bytes
@@ -317,21 +318,7 @@ def write_draft_file(draft: Draft, path: Path, *, draft_id: str, without_persona
 def read_draft_file(path: Path, *, passphrase: str | None = None) -> DraftFile:
     """Read a draft file as hostile input; :class:`DraftInputError` (Chinese, one line) for
     anything unusable, :class:`PassphraseNeeded` / :class:`WrongPassphrase` for encryption."""
-    path = Path(path)
-    try:
-        if path.is_dir():
-            raise DraftInputError(f"{path} 是文件夹，不是草稿文件")
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise DraftInputError(f"文件过大（{size // 1024 // 1024} MB），草稿文件上限 200 MB")
-            blob = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise DraftInputError(f"找不到文件 {path}") from None
-    except PermissionError:
-        raise DraftInputError(f"没有权限读取 {path}") from None
-    except OSError as exc:
-        raise DraftInputError(f"无法读取 {path}：{exc.strerror or exc}") from None
+    blob = read_input_bytes(Path(path), MAX_FILE_BYTES, "草稿文件")
     return read_draft_bytes(blob, passphrase=passphrase)
 
 
