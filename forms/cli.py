@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from forms.display import FINGERPRINT_LABEL
 from forms.draft import Draft, DraftInputError, load_draft_json
 from forms.problems import Problem, RenderRefused
 
@@ -106,7 +107,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _out(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
         _print_problems(problems)
-        _out(f"共 {n_err} 个错误，{len(problems) - n_err} 个提醒。草稿指纹 {draft.fingerprint()}")
+        _out(f"共 {n_err} 个错误，{len(problems) - n_err} 个提醒。{FINGERPRINT_LABEL} {draft.fingerprint()}")
     return EXIT_ERRORS if n_err else EXIT_OK
 
 
@@ -133,7 +134,7 @@ def cmd_render(args: argparse.Namespace, renderers: RendererTable) -> int:
     except OSError as exc:
         _err(f"无法写入 {out}：{exc.strerror or exc}")
         return EXIT_UNUSABLE
-    _out(f"已生成 {out}（草稿指纹 {draft.fingerprint()}）")
+    _out(f"已生成 {out}（{FINGERPRINT_LABEL} {draft.fingerprint()}）")
     return EXIT_OK
 
 

@@ -16,6 +16,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from forms.display import DRAFT_MARK, FINGERPRINT_LABEL, PAGE_OF
 from pdf.fonts import HEI, SONG, register_fonts
 
 # Chinese point sizes.
@@ -41,10 +42,10 @@ WATERMARK_GREY = Color(0.55, 0.55, 0.55)
 WATERMARK_ALPHA = 0.28
 
 # The printer's words (not part of the form definition).
-FOOTER_PAGE = "第 {n} 页 共 {m} 页"
-FOOTER_FINGERPRINT = "草稿指纹 {fp}"
+FOOTER_PAGE = PAGE_OF
+FOOTER_FINGERPRINT = FINGERPRINT_LABEL + " {fp}"
 BLANK_PAGE_NOTE = "（此页无正文）"
-WATERMARK_TEXT = "草稿"
+WATERMARK_TEXT = DRAFT_MARK
 ATTACHMENT_CAPTION = "附件 {n}：{title}"
 ATTACHMENT_CAPTION_PAGE = "（第 {k} 页，共 {total} 页）"
 ATTACHMENT_FAILED = "附件“{title}”未能纳入本稿"

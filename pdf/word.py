@@ -43,7 +43,7 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from forms.display import NONE_TEXT, cell_text, long_date
+from forms.display import DRAFT_MARK, FINGERPRINT_LABEL, NONE_TEXT, cell_text, long_date
 from forms.draft import Draft
 from forms.fsutil import atomic_write_bytes
 from forms.validate import inspect_file
@@ -87,9 +87,8 @@ AUTHOR = "Shenbao 申报助手"
 FALLBACK_DATE = dt.datetime(2022, 1, 1)  # core-property date of a draft without cover.date
 # Texts of this export that are not part of the printed form (the form's own texts come from
 # the definition).
-DRAFT_HEADER = "草稿 — 未经核验，不得作为正式申报材料"
+DRAFT_HEADER = f"{DRAFT_MARK} — 未经核验，不得作为正式申报材料"
 ATTACHMENT_NOTE = "注：附件文件不嵌入本文档，按上表顺序随本申报书电子版一并报送。"
-FINGERPRINT_LABEL = "草稿指纹"
 
 FONT_TABLE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
