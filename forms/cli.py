@@ -44,9 +44,6 @@ def _err(text: str) -> None:
 # --------------------------------------------------------------------------- input
 
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
 def is_draft_file(path: Path) -> bool:
     """True when ``path`` looks like an exported ``.shenbao`` file (plain or encrypted)."""
     try:
@@ -56,7 +53,7 @@ def is_draft_file(path: Path) -> bool:
         return False
     from forms import draftfile
 
-    return head == SQLITE_MAGIC or head.startswith(draftfile.ENCRYPTED_MAGIC)
+    return head == draftfile.SQLITE_MAGIC or head.startswith(draftfile.ENCRYPTED_MAGIC)
 
 
 def load_input(path: Path, passphrase: str | None = None) -> Draft:
@@ -186,6 +183,9 @@ def wants_editor(argv: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None, renderers: RendererTable | None = None) -> int:
     """Run one command; returns the exit code. ``argv`` excludes the program name."""
+    for stream in (sys.stdout, sys.stderr):  # a console that cannot show a character still
+        if hasattr(stream, "reconfigure"):  # gets the rest of the message, never an exception
+            stream.reconfigure(errors="backslashreplace")
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv) if argv is not None else None)

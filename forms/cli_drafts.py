@@ -15,24 +15,8 @@ import json
 import sys
 from pathlib import Path
 
+from forms.cli import EXIT_OK, EXIT_UNUSABLE, _err, _out, _passphrase
 from forms.draft import DraftInputError, dump_draft_json, load_draft_json
-
-EXIT_OK, EXIT_UNUSABLE = 0, 2
-
-
-def _out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(f"shenbao: {text}\n")
-
-
-def _passphrase(args: argparse.Namespace) -> str | None:
-    import os
-
-    return getattr(args, "passphrase", None) or os.environ.get("SHENBAO_PASSPHRASE") or None
-
 
 def _store():
     from forms.store import Store
@@ -102,7 +86,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _store() as store:
         result = store.import_draft(draft, original, personal_removed=personal)
     if result.conflict:
-        _err(f"已存在相同草稿，已另存为新草稿 {result.draft_id}")
+        _err(f"草稿库中已有编号相同的草稿（内容可能不同），两份都保留：已另存为新草稿 {result.draft_id}")
     if result.personal_removed:
         _err("注意：此草稿导出时已去除证件号码和银行账号，请补填。")
     _out(result.draft_id)

@@ -35,7 +35,11 @@ _ALWAYS_OK = frozenset("\n\t")
 def _ranges() -> tuple[list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
-    for line in COVERAGE_FILE.read_text(encoding="utf-8").splitlines():
+    try:
+        text = COVERAGE_FILE.read_text(encoding="utf-8")
+    except OSError as exc:  # a broken installation: say so instead of failing obscurely
+        raise RuntimeError(f"申报助手安装不完整：缺少字库覆盖表 {COVERAGE_FILE}（{exc.strerror or exc}），请重新安装。") from None
+    for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
             continue

@@ -89,10 +89,6 @@ class Required:
     when: str | None = None
     unless: str | None = None
 
-    @property
-    def maybe(self) -> bool:
-        return self.always or self.when is not None or self.unless is not None
-
 
 @dataclass(frozen=True)
 class FieldDef:
@@ -116,14 +112,6 @@ class FieldDef:
     @property
     def key(self) -> str:
         return self.path.rsplit(".", 1)[-1]
-
-    @property
-    def is_list(self) -> bool:
-        return self.type == "list"
-
-    @property
-    def is_record(self) -> bool:
-        return self.type == "record"
 
 
 @dataclass(frozen=True)
@@ -471,10 +459,6 @@ def _edition_files() -> dict[str, Path]:
                 if (sub / "form.yaml").is_file():
                     found.setdefault(sub.name, sub / "form.yaml")
     return found
-
-
-def available_forms() -> list[str]:
-    return sorted(_edition_files())
 
 
 @cache

@@ -66,7 +66,7 @@ def _fmt_nature(draft: "Draft", path: str) -> str:
 def _fmt_address_postcode(draft: "Draft", path: str) -> str:
     address = draft.get(path) or ""
     postcode = draft.get("unit.postcode") or ""
-    if not postcode:
+    if not postcode or not address:
         return address
     return f"{address}（{postcode}）"
 

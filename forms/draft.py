@@ -74,7 +74,10 @@ class Draft:
         fdef = self.form.field(path)
         if fdef.type in ("record", "list"):
             raise TypeError(f"{path} is a {fdef.type}; set its fields")
-        value = TYPES[fdef.type].clean(value) if value is not None else TYPES[fdef.type].empty
+        ftype = TYPES[fdef.type]
+        value = ftype.clean(value) if value is not None else ftype.empty
+        if fdef.default is not None and ftype.is_empty(value):
+            value = fdef.default  # as loading does: an empty id_type means 居民身份证
         steps = parse_path(path)
         node: Any = self.data
         for step in steps[:-1]:
@@ -151,6 +154,8 @@ def empty_data(form: Form) -> dict:
 
 
 def _read_value(fdef: FieldDef, value: Any, where: str) -> Any:
+    if fdef.type in ("record", "list") and value == "":
+        value = None  # spec §4: a missing key, null and "" all mean empty
     if fdef.type == "record":
         if value is None:
             return empty_record(fdef)
@@ -189,7 +194,7 @@ def _read_data(form: Form, raw: dict) -> dict:
     tree = _nest(form, lambda fdef: fdef)  # declared group names -> field defs
 
     def walk(node: dict, raw_node: Any, where: str) -> dict:
-        if raw_node is None:
+        if raw_node is None or raw_node == "":
             raw_node = {}
         if not isinstance(raw_node, dict):
             raise InputError(f"{where or 'data'}：应为对象")
@@ -209,36 +214,59 @@ def _read_data(form: Form, raw: dict) -> dict:
     return walk(tree, raw, "")
 
 
-def _pop_path(raw: dict, path: str) -> None:
-    steps = path.split(".")
-    node = raw
+_MISSING = object()
+
+
+def _pop_steps(node: Any, steps: list[str]) -> Any:
+    """Remove and return ``node[steps…]`` (through dicts only), or _MISSING."""
     for step in steps[:-1]:
         node = node.get(step) if isinstance(node, dict) else None
-        if node is None:
-            return
-    if isinstance(node, dict):
-        node.pop(steps[-1], None)
+    if isinstance(node, dict) and steps[-1] in node:
+        return node.pop(steps[-1])
+    return _MISSING
+
+
+def _move(node: Any, old: list[str], new: list[str]) -> None:
+    """Move the value at ``old`` to ``new`` below ``node``. While both paths share their
+    first step it descends, into every row when that step holds a list (a field renamed inside
+    the records of ``team.members`` is renamed in each row)."""
+    if isinstance(node, list):
+        for item in node:
+            _move(item, old, new)
+        return
+    if not isinstance(node, dict):
+        return
+    if len(old) > 1 and len(new) > 1 and old[0] == new[0]:
+        _move(node.get(old[0]), old[1:], new[1:])
+        return
+    value = _pop_steps(node, old)
+    if value is _MISSING:
+        return
+    target = node
+    for step in new[:-1]:
+        target = target.setdefault(step, {})
+    target.setdefault(new[-1], value)
+
+
+def _remove(node: Any, steps: list[str]) -> None:
+    """Drop the value at ``steps`` below ``node``, in every row of a list on the way."""
+    if isinstance(node, list):
+        for item in node:
+            _remove(item, steps)
+    elif isinstance(node, dict):
+        if len(steps) == 1:
+            node.pop(steps[0], None)
+        else:
+            _remove(node.get(steps[0]), steps[1:])
 
 
 def upgrade_data(form: Form, raw: dict) -> dict:
     """Carry data of an edition ``form`` replaces into ``form``'s paths: declared renames move
     values, declared removals drop them. Pure data; no code per edition."""
     for old, new in form.renamed.items():
-        old_steps, new_steps = old.split("."), new.split(".")
-        node = raw
-        for step in old_steps[:-1]:
-            node = node.get(step) if isinstance(node, dict) else None
-            if node is None:
-                break
-        if not isinstance(node, dict) or old_steps[-1] not in node:
-            continue
-        value = node.pop(old_steps[-1])
-        target = raw
-        for step in new_steps[:-1]:
-            target = target.setdefault(step, {})
-        target.setdefault(new_steps[-1], value)
+        _move(raw, old.split("."), new.split("."))
     for path in form.removed:
-        _pop_path(raw, path)
+        _remove(raw, path.split("."))
     return raw
 
 
@@ -301,12 +329,27 @@ def parse_draft_json(raw: bytes | str, *, base_dir: Path | None = None, load_fil
     return draft_from_document(doc, base_dir=base_dir, load_files=load_files)
 
 
+def _check_strings(node: Any, where: str = "") -> None:
+    """Refuse lone surrogates (``"\\ud800"`` in JSON): not text, and unprintable anywhere."""
+    if isinstance(node, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in node):
+            raise DraftInputError(f"{where or '草稿'}：含有无效的字符编码（孤立的代理项），不是有效文字")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _check_strings(key, where)
+            _check_strings(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_strings(value, f"{where}[{i}]")
+
+
 def draft_from_document(doc: Any, *, base_dir: Path | None = None, load_files: bool = True,
                         target_form: Form | None = None) -> Draft:
     """A Draft from a parsed draft JSON document. With ``target_form``, a document of an
     edition that ``target_form`` replaces is upgraded to it (renames and removals)."""
     if not isinstance(doc, dict):
         raise DraftInputError("不是申报书草稿：顶层应为 JSON 对象")
+    _check_strings(doc)
     unknown = sorted(set(doc) - {"format", "version", "form", "data"})
     if unknown:
         raise DraftInputError(f"{unknown[0]}：未知的键（本表单没有这一项）")
@@ -352,7 +395,7 @@ def draft_from_document(doc: Any, *, base_dir: Path | None = None, load_files: b
     return draft
 
 
-def read_attachment_file(base_dir: Path, name: str, limit: int = 64 * 1024 * 1024) -> bytes | None:
+def read_attachment_file(base_dir: Path, name: str, limit: int | None = None) -> bytes | None:
     """The bytes of an attachment named relative to a draft JSON file, or None.
 
     Only files inside the JSON file's folder (or below it) are read: a draft received from
@@ -363,6 +406,8 @@ def read_attachment_file(base_dir: Path, name: str, limit: int = 64 * 1024 * 102
         path = (base / name).resolve()
         if Path(name).is_absolute() or not path.is_relative_to(base):
             return None
+        if limit is None:
+            from forms.attachments import MAX_ATTACHMENT_BYTES as limit
         if not path.is_file() or path.stat().st_size > limit:
             return None
         return path.read_bytes()

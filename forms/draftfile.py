@@ -65,7 +65,6 @@ from forms.fieldtypes import TYPES
 from forms.fsutil import atomic_write_bytes
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-MAGIC = SQLITE_MAGIC
 #: ``PRAGMA application_id`` of a draft file: 'SBD1' (the store uses 'SBK1').
 APPLICATION_ID = 0x5342_4431
 #: ``PRAGMA user_version`` of the draft files this program writes; it reads this one and older.
@@ -528,7 +527,7 @@ def _parse_time(value: object) -> dt.datetime:
 
 
 __all__ = [
-    "APPLICATION_ID", "DRAFT_FORMAT", "DRAFT_VERSION", "ENCRYPTED_MAGIC", "FILE_VERSION", "MAGIC",
+    "APPLICATION_ID", "DRAFT_FORMAT", "DRAFT_VERSION", "ENCRYPTED_MAGIC", "FILE_VERSION", "SQLITE_MAGIC",
     "MAX_FILE_BYTES", "SUFFIX", "DraftFile", "PassphraseNeeded", "WrongPassphrase",
     "read_draft_bytes", "read_draft_file", "without_personal_numbers", "write_draft_file",
 ]

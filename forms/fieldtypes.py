@@ -54,6 +54,13 @@ class CheckContext:
         self.id_type = id_type
 
 
+def _text(value: Any) -> str:
+    """The value of a text-like field must be a string (the editor and JSON both give one)."""
+    if isinstance(value, str):
+        return value
+    raise InputError(f"应为文字，实际为 {_json_kind(value)}")
+
+
 def _json_kind(value: Any) -> str:
     return {bool: "真假值", int: "数字", float: "数字", list: "列表", dict: "对象", str: "文字"}.get(
         type(value), type(value).__name__
@@ -64,7 +71,7 @@ class TextType(FieldType):
     name = "text"
 
     def clean(self, value: str) -> str:
-        return clean_line(value)
+        return clean_line(_text(value))
 
     def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         limit = field.max_chars
@@ -77,7 +84,7 @@ class NameType(TextType):
     name = "name"
 
     def clean(self, value: str) -> str:
-        return clean_name(value)
+        return clean_name(_text(value))
 
     def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         limit = field.max_chars
@@ -90,7 +97,7 @@ class ParaType(FieldType):
     name = "para"
 
     def clean(self, value: str) -> str:
-        return clean_para(value)
+        return clean_para(_text(value))
 
     def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         if field.max_zi is not None:
@@ -108,7 +115,7 @@ class ChoiceType(FieldType):
     name = "choice"
 
     def clean(self, value: str) -> str:
-        return clean_line(value)
+        return clean_line(_text(value))
 
     def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         if value not in field.choices:
@@ -129,7 +136,11 @@ class BoolType(FieldType):
         return value
 
     def clean(self, value: Any) -> bool:
-        return bool(value)
+        if value is None:
+            return False
+        if not isinstance(value, bool):  # "false" must never become True
+            raise InputError(f"应为是或否，实际为 {_json_kind(value)}")
+        return value
 
     def is_empty(self, value: Any) -> bool:
         return value is None
@@ -142,7 +153,7 @@ class DateType(FieldType):
     def from_json(self, value: Any, where: str) -> dt.date | None:
         if value is None or value == "":
             return None
-        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             raise InputError(f"{where}：日期应写作 YYYY-MM-DD，实际为 {value!r}")
         try:
             return dt.date.fromisoformat(value)
@@ -150,9 +161,13 @@ class DateType(FieldType):
             raise InputError(f"{where}：{value} 不是有效日期") from None
 
     def clean(self, value: Any) -> dt.date | None:
+        if isinstance(value, dt.datetime):  # a datetime is a date too: keep only the day
+            return value.date()
         if value is None or isinstance(value, dt.date):
             return value
-        return self.from_json(value, "日期")
+        if isinstance(value, str):
+            return self.from_json(value.strip(), "日期")
+        raise InputError(f"日期应为 YYYY-MM-DD，实际为 {_json_kind(value)}")
 
     def to_json(self, value: dt.date | None) -> str | None:
         return value.isoformat() if value else None
@@ -177,6 +192,8 @@ class YearType(FieldType):
             if not re.fullmatch(r"[0-9]{1,4}", text):
                 raise InputError(f"年份应为四位数字，实际为“{value}”")
             return int(text)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(f"年份应为整数（如 2019），实际为 {_json_kind(value)}")
         return value
 
 
@@ -184,11 +201,15 @@ class _CodeType(FieldType):
     """Numbers and codes: normalised (full-width → half-width, spaces/hyphens removed)."""
 
     def clean(self, value: str) -> str:
-        return idnumbers.normalize_code(value)
+        return idnumbers.normalize_code(_text(value))
 
 
 class IdType(_CodeType):
     name = "id"
+
+    def clean(self, value: str) -> str:
+        # Upper case throughout: passport numbers compare equal however they were typed.
+        return idnumbers.normalize_code(_text(value)).upper()
 
     def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         return idnumbers.check_id(ctx.id_type or "居民身份证", value, ctx.today)
@@ -198,7 +219,7 @@ class UsccType(_CodeType):
     name = "uscc"
 
     def clean(self, value: str) -> str:
-        return idnumbers.normalize_code(value).upper()
+        return idnumbers.normalize_code(_text(value)).upper()
 
     def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         return idnumbers.check_uscc(value)
@@ -226,8 +247,35 @@ class AccountType(_CodeType):
         return []
 
 
-_MOBILE_RE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})")
-_LANDLINE_RE = re.compile(r"\(?(0[0-9]{2,3})\)?-?([0-9]{7,8})(?:(?:-|转|分机|ext\.?|x|#)([0-9]{1,6}))?", re.I)
+_MOBILE_RE = re.compile(r"(?:\+?86)?1[3-9][0-9]{9}")
+_EXTENSION_RE = re.compile(r"(?:转|分机|ext\.?|x|#)[0-9]{1,6}$", re.I)
+_SEPARATORS_RE = re.compile(r"[\s\-()（）]")
+# An area code the user set apart: (021)…, 021-…, 021 …
+_AREA_RE = re.compile(r"(?:\+?86)?[\s\-]?[(（]?(0[0-9]{2,3})(?:[)）][\s\-]?|[\s\-])(.+)")
+
+
+def _local_ok(local: str) -> bool:
+    """7–8 digits, hyphens and spaces allowed inside, optionally a hyphenated extension."""
+    if re.fullmatch(r"[0-9]{7,8}", _SEPARATORS_RE.sub("", local)):
+        return True
+    head, sep, tail = local.rpartition("-")  # 12345678-123: a trailing hyphenated extension
+    return bool(sep and re.fullmatch(r"[0-9]{1,6}", tail)
+                and re.fullmatch(r"[0-9]{7,8}", _SEPARATORS_RE.sub("", head)))
+
+
+def is_phone(value: str) -> bool:
+    """A mainland mobile (11 digits, 1[3-9]…) or a fixed line with its area code (0 + 2–3
+    digits, then 7–8 digits), optionally with an extension (转123, -123, ext 123, #123).
+    Spaces, hyphens and brackets are separators and are ignored (spec §3), except that an
+    area code the user set apart is taken as typed."""
+    text = value.strip()
+    if _MOBILE_RE.fullmatch(_SEPARATORS_RE.sub("", text)):
+        return True
+    main = _EXTENSION_RE.sub("", re.sub(r"\s*(转|分机|ext\.?|#)\s*", r"\1", text, flags=re.I)).strip()
+    split = _AREA_RE.fullmatch(main)
+    if split:
+        return _local_ok(split.group(2))
+    return bool(re.fullmatch(r"(?:\+?86)?0[0-9]{2,3}[0-9]{7,8}", main))
 
 
 class PhoneType(FieldType):
@@ -236,15 +284,12 @@ class PhoneType(FieldType):
     name = "phone"
 
     def clean(self, value: str) -> str:
-        text = unicodedata.normalize("NFKC", strip_invisible(value))
+        text = unicodedata.normalize("NFKC", strip_invisible(_text(value)))
         text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
         return re.sub(r"\s+", " ", text).strip()
 
     def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
-        compact = re.sub(r"\s", "", value)
-        if _MOBILE_RE.fullmatch(compact.replace("-", "")):
-            return []
-        if _LANDLINE_RE.fullmatch(compact):
+        if is_phone(value):
             return []
         return [Finding("phone_format",
                         f"电话号码“{value}”格式不对：手机号应为 11 位（1 开头），"
@@ -258,7 +303,7 @@ class EmailType(FieldType):
     name = "email"
 
     def clean(self, value: str) -> str:
-        return re.sub(r"\s", "", unicodedata.normalize("NFKC", strip_invisible(value)))
+        return re.sub(r"\s", "", unicodedata.normalize("NFKC", strip_invisible(_text(value))))
 
     def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         if value.count("@") != 1 or not _EMAIL_RE.fullmatch(value):
@@ -270,7 +315,7 @@ class FileType(FieldType):
     name = "file"
 
     def clean(self, value: str) -> str:
-        return strip_invisible(value).strip()
+        return strip_invisible(_text(value)).strip()
 
 
 TYPES: dict[str, FieldType] = {

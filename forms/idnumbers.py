@@ -25,6 +25,7 @@ import datetime
 import unicodedata
 
 from forms.problems import Finding
+from forms.text import INVISIBLE
 
 __all__ = [
     "ID_TYPES",
@@ -56,13 +57,9 @@ _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRST
 #: Hyphen and dash look-alikes removed from numbers (after NFKC, which already folds U+FF0D,
 #: U+FE63 and U+2011 into ASCII "-" / U+2010).
 _HYPHENS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d")
-#: Invisible characters removed from numbers: zero-width space/joiners, word joiner, BOM, and, as
-#: just as invisible in pasted text (a clerk cannot see them to delete them), the soft hyphen and
-#: the bidirectional marks, embeddings and isolates.
-_INVISIBLE = frozenset(
-    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
-    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
+#: Invisible characters removed from numbers: the same set as from free text (a clerk cannot
+#: see them to delete them).
+_INVISIBLE = INVISIBLE
 
 
 def normalize_code(raw: str) -> str:

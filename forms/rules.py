@@ -59,9 +59,6 @@ class Rule:
             if not form.has_path(ref.params[p]):
                 raise DefinitionError(f"{source.name}:{ref.line}: rule {ref.name}: unknown path {ref.params[p]!r}")
 
-    def inputs(self, ref: "RuleRef") -> list[str]:
-        return [ref.params[p] for p in self.path_params]
-
 
 def _park_company(draft: "Draft", ctx: Any, *, name: str, unit_type: str) -> list[Problem]:
     value = (draft.get(name) or "").strip()
@@ -155,7 +152,7 @@ def _year_range(draft: "Draft", ctx: Any, *, list: str, key: str, date: str, ear
     return problems
 
 
-def _renderable(draft: "Draft", ctx: Any, *, font: str) -> list[Problem]:
+def _renderable(draft: "Draft", ctx: Any) -> list[Problem]:
     from forms.coverage import unrenderable_problems
 
     return unrenderable_problems(draft)
@@ -169,5 +166,5 @@ RULES: dict[str, Rule] = {
     "duplicate_ids": Rule(_duplicate_ids, ("members",)),
     "partnership_years": Rule(_partnership_years, ("partners", "date"), ("min_years",)),
     "year_range": Rule(_year_range, ("list", "date"), ("key", "earliest")),
-    "renderable": Rule(_renderable, (), ("font",)),
+    "renderable": Rule(_renderable, ()),
 }

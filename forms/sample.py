@@ -149,8 +149,10 @@ def sample_document() -> dict:
 def sample_draft() -> Draft:
     draft = draft_from_document(sample_document(), load_files=False)
     blob_path = SAMPLE_DIR / SAMPLE_ATTACHMENT
-    if blob_path.is_file():
+    try:
         draft.files[SAMPLE_ATTACHMENT] = blob_path.read_bytes()
+    except OSError as exc:  # a broken installation: the sample would not be the valid demo
+        raise RuntimeError(f"申报助手安装不完整：缺少示例附件 {blob_path}（{exc.strerror or exc}），请重新安装。") from None
     return draft
 
 

@@ -11,8 +11,14 @@ import unicodedata
 
 # Zero-width and invisible formatting characters removed from every input (bidi overrides
 # included: they make printed text read differently from what the reviewer sees on screen).
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad"
-_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+INVISIBLE = frozenset(
+    "\u200b\u200c\u200d\u200e\u200f"  # zero-width space/joiners, direction marks
+    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
+    "\u2060\u2061\u2062\u2063\u2064"  # word joiner, invisible operators
+    "\u2066\u2067\u2068\u2069"  # bidi isolates
+    "\ufeff\u00ad"  # BOM / zero-width no-break space, soft hyphen
+)
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
 # C0/C1 controls except newline and tab (handled per field kind).
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Look-alike dots people type inside names such as 阿卜杜勒·艾尼.

@@ -123,6 +123,9 @@ def validate_field(draft: Draft, path: str, today: dt.date | None = None) -> lis
     """The problems of one value (``team.members[2].id_number``) on its own, without rules."""
     ctx = CheckContext(today or dt.date.today())
     fdef = draft.form.field(path)
+    if path.endswith("]"):  # one row of a list: all its fields
+        index = int(path.rsplit("[", 1)[1][:-1])
+        return _walk_record(draft, fdef, path, draft.get(path) or {}, ctx, index)
     parent = None
     index = None
     if "." in path and not any(f.path == path for f in draft.form.fields):
@@ -140,7 +143,3 @@ def _walk_single(draft: Draft, path: str, fdef: FieldDef, ctx: CheckContext,
     if fdef.type in ("record", "list"):
         return _walk(draft, fdef, path, draft.get(path), ctx)
     return _check_value(draft, path, fdef, draft.get(path), ctx, parent, index)
-
-
-def errors(problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if p.is_error]

@@ -108,7 +108,7 @@ def test_export_import_conflict_and_personal(capsys, db, sample_json, tmp_path):
     code, out, err = run(capsys, "drafts", "import", str(target), "--db", str(db))
     new_id = out.strip()
     assert code == 0 and new_id != draft_id
-    assert f"已存在相同草稿，已另存为新草稿 {new_id}" in err
+    assert f"已另存为新草稿 {new_id}" in err
     stripped = tmp_path / "nopersonal.shenbao"
     run(capsys, "drafts", "export", draft_id, "-o", str(stripped), "--without-personal", "--db", str(db))
     other = tmp_path / "other.sqlite3"
@@ -212,6 +212,6 @@ def test_real_command_line_conflict_message(tmp_path):
     new_id = r.stdout.strip()
     assert r.returncode == 0 and new_id != draft_id
     assert r.stdout.strip().splitlines() == [new_id]
-    assert f"已存在相同草稿，已另存为新草稿 {new_id}" in r.stderr
+    assert f"已另存为新草稿 {new_id}" in r.stderr
     r = run_cli("drafts", "show", "no-such-id", "--db", str(db))
     assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
