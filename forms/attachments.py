@@ -16,6 +16,7 @@ import codecs
 import hashlib
 import io
 import math
+import time
 import warnings
 from dataclasses import dataclass
 
@@ -25,6 +26,9 @@ from pypdf import PdfReader
 from forms.problems import Finding
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+#: Page content a PDF attachment may expand to, and the time its check may take.
+MAX_PDF_DECODED_BYTES = 400 * 1024 * 1024
+PDF_CHECK_SECONDS = 8.0
 #: Pixel limit for images (decompression bombs). Below Pillow's own default (≈ 89.5 M).
 MAX_IMAGE_PIXELS = 80_000_000
 #: Page limit for PDFs; keeps inspection and printing bounded in time.
@@ -189,6 +193,7 @@ def _inspect_pdf(data: bytes, label: str) -> AttachmentInfo | Finding:
             return _invalid(f"{label}是一个没有任何页面的 PDF 文件，请检查后重新添加。")
         if count > MAX_PDF_PAGES:
             return _invalid(f"{label}有 {count} 页，超过 {MAX_PDF_PAGES} 页的上限，请拆分后再添加。")
+        started, decoded = time.monotonic(), 0
         for number in range(count):
             try:
                 page = reader.pages[number]
@@ -196,10 +201,17 @@ def _inspect_pdf(data: bytes, label: str) -> AttachmentInfo | Finding:
                     return _invalid(f"{label}第 {number + 1} 页没有有效的页面尺寸，无法打印。")
                 contents = page.get_contents()
                 if contents is not None:
-                    contents.get_data()
+                    decoded += len(contents.get_data())
             except Exception:  # noqa: BLE001
                 return _invalid(
                     f"{label}第 {number + 1} 页的内容已损坏，无法读取。请重新导出或重新下载后再添加。"
+                )
+            # A small file whose pages expand to gigabytes (a "PDF bomb") must not hold up the
+            # editor, an import or a print: bounded in decoded size and in time.
+            if decoded > MAX_PDF_DECODED_BYTES or time.monotonic() - started > PDF_CHECK_SECONDS:
+                return _invalid(
+                    f"{label}的页面内容过于庞大或复杂（解压后超过 {MAX_PDF_DECODED_BYTES // 1024 // 1024} MB"
+                    f"或检查超过 {PDF_CHECK_SECONDS:g} 秒），无法打印。请重新导出为普通 PDF 后再添加。"
                 )
     return AttachmentInfo("pdf", count, MIME_TYPES["pdf"])
 

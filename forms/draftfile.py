@@ -61,6 +61,7 @@ from forms.draft import (
     parse_draft_json,
     read_input_bytes,
 )
+from forms.attachments import MAX_ATTACHMENT_BYTES  # the attachment checker's own limit
 from forms.fieldtypes import TYPES
 from forms.fsutil import atomic_write_bytes
 
@@ -79,8 +80,6 @@ _ENC_HEADER = struct.Struct(">16sBBBB16s12s")  # magic, format, log2 n, r, p, sa
 
 #: Largest draft file read (plain or encrypted).
 MAX_FILE_BYTES = 200 * 1024 * 1024
-#: Largest single attachment (the same limit the attachment checker applies).
-MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 #: Wall-clock budget for all SQL run on one imported file.
 DEADLINE_SECONDS = 10.0
 _MAX_NAME = 255
@@ -221,6 +220,10 @@ def build_image(draft: Draft, *, draft_id: str, without_personal: bool = False,
     bad = [n for n in files if not safe_file_name(n)]
     if bad:
         raise DraftInputError(f"附件文件名“{bad[0]}”不能用于草稿文件，请重新选择该附件")
+    big = [n for n, blob in files.items() if len(blob) > MAX_ATTACHMENT_BYTES]
+    if big:  # the importer would refuse the file: never write one a colleague cannot open
+        raise DraftInputError(f"附件“{big[0]}”超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB，"
+                              "无法放入草稿文件，请压缩或拆分后重新选择")
     document = json.dumps(draft_to_document(draft), ensure_ascii=False, separators=(",", ":"))
     edition_sha, edition_text = edition_of(draft.form)
     row = (draft_id, draft.form.id, exported_at or _now_iso(), int(without_personal), document)
@@ -380,8 +383,7 @@ _LIMITS = {
     "SQLITE_LIMIT_WORKER_THREADS": 0,
 }
 # Pragmas the reader runs; the value-setting ones only with the values below.
-_PRAGMAS_READ = frozenset({"integrity_check", "application_id", "user_version", "page_size",
-                           "page_count", "freelist_count", "journal_mode"})
+_PRAGMAS_READ = frozenset({"integrity_check", "application_id", "user_version"})
 _PRAGMAS_SET = {"trusted_schema": "OFF", "cell_size_check": "ON", "mmap_size": "0", "query_only": "ON"}
 _READABLE = _TABLES | {"sqlite_master", "sqlite_schema"}
 
@@ -460,16 +462,18 @@ def _read_image(image: bytes, encrypted: bool) -> DraftFile:
 
 
 def _read_checked(conn: sqlite3.Connection, encrypted: bool) -> DraftFile:
+    _check_ids(conn.execute("PRAGMA application_id").fetchone()[0],
+               conn.execute("PRAGMA user_version").fetchone()[0])
+    # The schema first: integrity_check evaluates the file's own indexes and constraints, so it
+    # runs only once they are known to be exactly ours.
+    master = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    if set(master) != _EXPECTED_MASTER or len(master) != len(_EXPECTED_MASTER):
+        extra = sorted({str(row[1]) for row in master} - {row[1] for row in _EXPECTED_MASTER})
+        what = f"多出了“{extra[0]}”" if extra else "表结构不同"
+        raise DraftInputError(f"草稿文件结构不符（{what}），不是申报助手导出的文件，已拒绝")
     result = conn.execute("PRAGMA integrity_check").fetchall()
     if result != [("ok",)]:
         raise DraftInputError("草稿文件已损坏（完整性检查未通过）")
-    _check_ids(conn.execute("PRAGMA application_id").fetchone()[0],
-               conn.execute("PRAGMA user_version").fetchone()[0])
-    master = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    if set(master) != _EXPECTED_MASTER or len(master) != len(_EXPECTED_MASTER):
-        extra = sorted({row[1] for row in master} - {row[1] for row in _EXPECTED_MASTER})
-        what = f"多出了“{extra[0]}”" if extra else "表结构不同"
-        raise DraftInputError(f"草稿文件结构不符（{what}），不是申报助手导出的文件，已拒绝")
 
     rows = conn.execute("SELECT id, form_id, exported_at, personal_removed, document FROM draft").fetchall()
     if len(rows) != 1:

@@ -584,11 +584,26 @@ class Store:
 
     # -- draft files --------------------------------------------------------------------
 
+    def _refuse_own_files(self, path: Path) -> None:
+        """Never write an export or backup over the store itself (or its journal files)."""
+        target = Path(path).resolve()
+        own = Path(self.path).resolve()
+        names = {own, *(own.with_name(own.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}
+        same = target in names
+        if not same and target.exists():
+            try:
+                same = os.path.samefile(target, own)
+            except OSError:
+                same = False
+        if same:
+            raise StoreError(f"不能写到草稿库文件本身：{path}。请换一个文件名。")
+
     def export_file(self, draft_id: str, path: Path, *, without_personal: bool = False,
                     passphrase: str | None = None) -> None:
         """Write the draft to a ``.shenbao`` draft file (see :mod:`forms.draftfile`)."""
         from forms.draftfile import write_draft_file
 
+        self._refuse_own_files(path)
         draft = self.load(draft_id)
         try:
             write_draft_file(draft, Path(path), draft_id=draft_id, without_personal=without_personal,
@@ -631,6 +646,7 @@ class Store:
         from forms.fsutil import fsync_dir, replace_with_retry
 
         path = Path(path)
+        self._refuse_own_files(path)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
         try:
             dest = sqlite3.connect(str(tmp))

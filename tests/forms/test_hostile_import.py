@@ -180,6 +180,12 @@ CORPUS = {
     "json_unknown_key": lambda p: (p.write_text(_document(surprise="x"), encoding="utf-8"), p)[1],
     "json_nested_brackets": lambda p: (p.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8"), p)[1],
     "json_wrong_format": lambda p: (p.write_text('{"format": "other", "version": 1}', encoding="utf-8"), p)[1],
+    # A lone surrogate survives JSON parsing but is no text: it must not reach the store.
+    "json_lone_surrogate": lambda p: (p.write_text(
+        _document(capability="\\ud800").replace('"\\\\ud800"', '"\\ud800"'), encoding="utf-8"), p)[1],
+    "document_lone_surrogate": lambda p: _edit(
+        _valid(p), "UPDATE draft SET document = ?",
+        params=(_document(capability="X").replace('"capability": "X"', '"capability": "\\ud800"'),)),
 }
 
 
@@ -229,6 +235,7 @@ def test_refused_by_cli_store_unchanged(kind, tmp_path, populated_store):
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("shenbao: ") and "Traceback" not in result.stderr
+    assert "内部错误" not in result.stderr  # refused for a reason it names, not by a crash
     assert dir_digest(populated_store) == before
     assert logical_dump(populated_store / "drafts.sqlite3") == dump_before
 
