@@ -51,6 +51,9 @@ than one autosave window is kept:
 * automatic revisions are coalesced: an autosave updates the newest revision in place while it is
   automatic and was opened less than :data:`AUTO_REVISION_INTERVAL` (5 minutes) ago; otherwise it
   opens a new one — at most one automatic revision per 5 minutes of typing;
+* an autosave that removes more than :data:`LARGE_DELETION_CHARS` (200) characters at once
+  (select all and delete, a paste over a paragraph) opens a new revision, so the text as it was
+  just before stays in the history;
 * every explicit save, print, import, duplicate and restore adds its own revision with its reason;
 * restoring a revision writes a new revision (nothing is ever overwritten);
 * retention (:meth:`Store.maintain`, run when a store opens): explicit revisions are kept for as
@@ -93,6 +96,8 @@ THIN_AFTER = dt.timedelta(days=30)
 TRASH_DAYS = 30
 BUSY_TIMEOUT_SECONDS = 5.0
 AUTO_REASON = "自动保存"
+#: An autosave shrinking the draft by more than this many characters opens a new revision.
+LARGE_DELETION_CHARS = 200
 
 
 def default_store_path() -> Path:
@@ -456,11 +461,15 @@ class Store:
         now = self._now()
         if not explicit:
             latest = conn.execute(
-                "SELECT id, explicit, opened, content_hash FROM revisions WHERE draft_id = ? "
+                "SELECT id, explicit, opened, content_hash, length(data) FROM revisions WHERE draft_id = ? "
                 "ORDER BY id DESC LIMIT 1", (draft_id,)).fetchone()
             if latest is not None and latest[3] == prep.content_hash:
                 return
-            if latest is not None and not latest[1] and now - _parse(latest[2]) < AUTO_REVISION_INTERVAL:
+            # A save that removes a lot at once (select all + delete, a paste over a paragraph)
+            # never overwrites the revision holding the text as it was before.
+            large_deletion = latest is not None and latest[4] - len(prep.data_json) > LARGE_DELETION_CHARS
+            if (latest is not None and not latest[1] and not large_deletion
+                    and now - _parse(latest[2]) < AUTO_REVISION_INTERVAL):
                 conn.execute("UPDATE revisions SET created = ?, content_hash = ?, form_id = ?, data = ? "
                              "WHERE id = ?", (_iso(now), prep.content_hash, prep.form_id, prep.data_json,
                                               latest[0]))

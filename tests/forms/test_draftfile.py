@@ -270,8 +270,9 @@ def test_export_to_unwritable_place(tmp_path):
 
 def test_round_trip_rare_characters(tmp_path):
     """The shared maximal draft (Ext-B names, every ID type) through the store and a draft file."""
-    drafts = pytest.importorskip("tests.drafts")
-    draft = drafts.maximal_draft()
+    from tests.drafts import maximal_draft
+
+    draft = maximal_draft()
     with Store(tmp_path / "a.sqlite3") as a:
         draft_id = a.create(draft)
         assert a.load(draft_id) == draft

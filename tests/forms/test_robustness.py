@@ -176,3 +176,22 @@ def test_renamed_field_inside_list_rows(tmp_path: Path) -> None:
     tasks = [m["task"] for m in sample_document()["data"]["team"]["members"]]
     assert [m["duty"] for m in draft.get("team.members")] == tasks
     assert get_form().id == "shanghai-ip-consortium-2022"  # the shipped edition is untouched
+
+
+def test_a_large_deletion_never_overwrites_the_text_before_it(tmp_path: Path) -> None:
+    """Select all + delete in 二, autosaved within the coalescing window: the paragraph that was
+    there is still in the history."""
+    with Store(tmp_path / "s.sqlite3") as store:
+        draft = sample_draft()
+        draft_id = store.create(draft)
+        draft.set("capability", draft.get("capability") + "补充一句。")
+        store.save(draft_id, draft)  # coalesced automatic revision
+        before = draft.get("capability")
+        draft.set("capability", "")
+        store.save(draft_id, draft)  # seconds later: a large deletion
+        texts = [store.load_revision(draft_id, r.id).get("capability") for r in store.revisions(draft_id)]
+        assert texts[0] == ""
+        assert before in texts
+        draft.set("capability", "重")
+        store.save(draft_id, draft)  # small edits after it coalesce again
+        assert len(store.revisions(draft_id)) == len(texts)

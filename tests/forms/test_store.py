@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from forms import store as store_mod
 from forms.sample import sample_draft
 from forms.validate import validate
 from forms.store import (
@@ -509,10 +508,3 @@ def test_refuses_garbage(tmp_path):
     with pytest.raises(StoreError, match="不是草稿库文件|已损坏"):
         Store(path)
     assert path.read_bytes() == b"this is not a database at all" * 100
-
-
-def test_store_module_is_portable():
-    """No POSIX-only modules in the library code (Windows)."""
-    source = Path(store_mod.__file__).read_text(encoding="utf-8")
-    for name in ("fcntl", "signal", "termios"):
-        assert f"import {name}" not in source
