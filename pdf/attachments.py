@@ -26,8 +26,10 @@ Known limit: optional content (layers) is not evaluated. The catalog's /OCProper
 with the rest of the catalog, so viewers show every layer, including ones the source had
 switched off.
 
-Placing on A4 (:func:`fit_into_box`, :func:`fit_page_to_a4`, :func:`draw_image_page`): content is
-scaled down only (never enlarged), keeps its aspect ratio and is centred in the box. A page or
+Placing on A4 (:func:`fit_into_box`, :func:`fit_page_to_a4`, :func:`merge_onto`,
+:func:`draw_image_page`) into a box the caller gives — in the printout always a part of
+:func:`pdf.layout.attachment_box`, the one attachment area (binding side and footer kept free):
+content is scaled down only (never enlarged), keeps its aspect ratio and is centred in the box. A page or
 image is turned 90° counter-clockwise — its top at the left, the binding edge of a right-hand
 page, as bound documents print landscape tables — only when that gives it a strictly larger
 scale, i.e. for landscape content that would otherwise be shrunk more.
@@ -60,14 +62,11 @@ from pypdf.generic import (
     TextStringObject,
     create_string_object,
 )
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfutils import readJPEGInfo
 
 from forms.attachments import MAX_IMAGE_PIXELS, PIL_FORMATS, PRINTABLE_MODES, sniff_kind
 
-A4_WIDTH, A4_HEIGHT = A4
 #: Resolution assumed for images that do not state a plausible one.
 DEFAULT_IMAGE_DPI = 150.0
 _DPI_RANGE = (50.0, 2400.0)
@@ -134,32 +133,6 @@ def _cm(m: Matrix) -> str:
 def _num(value: float) -> str:
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
-
-
-def attachment_box(
-    binding: str | None = "left",
-    *,
-    binding_mm: float = 25.0,
-    outer_mm: float = 15.0,
-    top_mm: float = 15.0,
-    bottom_mm: float = 20.0,
-) -> Box:
-    """The area of an A4 page that attachment content may use, as ``(x, y, width, height)``.
-
-    ``binding`` is the bound edge of that page: ``"left"`` for right-hand (odd) pages, ``"right"``
-    for left-hand pages in duplex, ``None`` for a symmetric box. ``bottom_mm`` leaves room for
-    the page footer (about 15 mm) plus a gap.
-    """
-    if binding == "left":
-        left, right = binding_mm, outer_mm
-    elif binding == "right":
-        left, right = outer_mm, binding_mm
-    elif binding is None:
-        left = right = (binding_mm + outer_mm) / 2
-    else:
-        raise ValueError(f"binding must be 'left', 'right' or None, not {binding!r}")
-    return (left * mm, bottom_mm * mm, A4_WIDTH - (left + right) * mm,
-            A4_HEIGHT - (top_mm + bottom_mm) * mm)
 
 
 @dataclass(frozen=True)
@@ -276,8 +249,9 @@ def page_geometry(page: PageObject) -> PageGeometry:
     return PageGeometry(box, rotation, user_unit, up_w * user_unit, up_h * user_unit, matrix)
 
 
-def fit_page_to_a4(page: PageObject, box: Box | None = None, *, allow_rotate: bool = True) -> Placement:
-    """Where a PDF page goes in ``box`` (default: :func:`attachment_box`) on an A4 page.
+def fit_page_to_a4(page: PageObject, box: Box, *, allow_rotate: bool = True) -> Placement:
+    """Where a PDF page goes in ``box`` on an A4 page (the printer's box is
+    :func:`pdf.layout.attachment_box`: binding side and footer kept free).
 
     The page's own crop box, ``/Rotate`` and ``/UserUnit`` are respected; the returned
     ``placement.transformation`` maps the page's user space onto the A4 page, for
@@ -286,17 +260,17 @@ def fit_page_to_a4(page: PageObject, box: Box | None = None, *, allow_rotate: bo
     sanitised pages have media box = visible box.
     """
     geometry = page_geometry(page)
-    fit = fit_into_box(geometry.width, geometry.height, box or attachment_box(),
-                       allow_rotate=allow_rotate)
+    fit = fit_into_box(geometry.width, geometry.height, box, allow_rotate=allow_rotate)
     return Placement(fit.scale, fit.rotated, fit.rect, _then(geometry.matrix, fit.matrix))
 
 
-def merge_onto(target: PageObject, page: PageObject, box: Box | None = None, *,
+def merge_onto(target: PageObject, page: PageObject, box: Box, *, over: bool = True,
                allow_rotate: bool = True) -> Placement:
     """Draw ``page`` (a sanitised page) into ``box`` of ``target`` (an A4 page, ideally one in a
-    :class:`PdfWriter`); returns the placement used."""
+    :class:`PdfWriter`) — over its content, or under it with ``over=False``, as the printer
+    places attachment pages under their placeholder pages; returns the placement used."""
     placement = fit_page_to_a4(page, box, allow_rotate=allow_rotate)
-    target.merge_transformed_page(page, placement.transformation)
+    target.merge_transformed_page(page, placement.transformation, over=over)
     return placement
 
 
@@ -710,17 +684,18 @@ def _jpeg_passthrough(data: bytes, image: Image.Image) -> bool:
     return components in (1, 3)
 
 
-def draw_image_page(canvas, data: bytes, box: Box | None = None, *, allow_rotate: bool = True) -> Placement:
-    """Draw a PNG/JPEG attachment on a reportlab canvas, fitted into ``box`` (default
-    :func:`attachment_box`) by :func:`fit_into_box` from its :func:`image_page_size`: never
-    enlarged, ratio kept, centred, EXIF orientation honoured, transparency on white.
+def draw_image_page(canvas, data: bytes, box: Box, *, allow_rotate: bool = True) -> Placement:
+    """Draw a PNG/JPEG attachment on a reportlab canvas, fitted into ``box`` (in the printout:
+    the rest of the attachment page, inside :func:`pdf.layout.attachment_box`) by
+    :func:`fit_into_box` from its :func:`image_page_size`: never enlarged, ratio kept, centred,
+    EXIF orientation honoured, transparency on white.
 
     JPEGs are embedded as they are when PDF can carry them (no re-compression). Raises
     :class:`ValueError` for unusable data; returns the placement (of the displayed image).
     """
     loaded = _load_image(data)
     width, height = loaded.size
-    fit = fit_into_box(width, height, box or attachment_box(), allow_rotate=allow_rotate)
+    fit = fit_into_box(width, height, box, allow_rotate=allow_rotate)
     if loaded.kind == "jpeg" and _jpeg_passthrough(data, loaded.image):
         reader = ImageReader(io.BytesIO(data))
     else:

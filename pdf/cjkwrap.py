@@ -13,7 +13,10 @@ Chinese typesetting (GB/T 15834 practice):
   down with them instead;
 * an opening mark (“‘（《「【 and the like) never ends a line: it moves down to what it opens;
 * a run of Latin letters or digits (a number, an e-mail address, "A4") is moved whole to the
-  next line when it starts in the second half of the line, as reportlab does.
+  next line when it starts in the second half of the line, as reportlab does; a run that must
+  be broken (longer than the rest of the line, e.g. an e-mail address in a narrow column) is
+  broken at an '@' or after a '.', '-' or '_' — zhou.liheng / @example.com, not zhou.liheng /
+  @example.c / om — and only between any two of its characters when it has none on the line.
 
 Everything else is reportlab's own machinery (``cjkU``, ``makeCJKParaLine``), so drawing,
 splitting across pages and justification behave as with a plain ``Paragraph``.
@@ -37,6 +40,9 @@ CANNOT_START = frozenset(
     "”’…‥·％‰℃°′″゛゜ヽヾゝゞ々〻ー"
 )
 CANNOT_END = frozenset("([{" "（［｛〈《「『【〔〖〘〚“‘￥＄$£#＃@＠")
+#: Inside a Latin run that must be broken (an e-mail address, a long code), a line may end after
+#: one of these (or before an '@') rather than between any two letters.
+LATIN_BREAK_AFTER = frozenset("@.-_")
 
 
 def _width(u) -> float:
@@ -77,6 +83,26 @@ def _in_latin_run(u) -> bool:
     return bool(ch) and ord(ch) < 0x3000 and not category(ch).startswith("Z")
 
 
+def _latin_break(units: list, start: int, over: int) -> int | None:
+    """Where to break the Latin run that character ``over`` is in, on a line starting at
+    ``start`` (the index of the next line's first character), or None when the run has no good
+    place on this line. Good places are after an '@', '.', '-' or '_' and before an '@'; one at
+    an '@' is taken when it leaves the line at least half full (zhou.liheng / @example.com),
+    else the last one that leaves it at least a third full."""
+    first = over
+    while first > start and _in_latin_run(units[first - 1]):
+        first -= 1
+
+    def at_sign(k: int) -> bool:
+        return str(units[k - 1]) == "@" or str(units[k]) == "@"
+
+    cuts = [k for k in range(over, max(first, start + 1) - 1, -1)
+            if (str(units[k - 1]) in LATIN_BREAK_AFTER or str(units[k]) == "@")
+            and str(units[k]) not in CANNOT_START and 3 * (k - start) >= over - start]
+    at = [k for k in cuts if at_sign(k) and 2 * (k - start) >= over - start]
+    return (at or cuts or [None])[0]
+
+
 def _choose_break(units: list, start: int, over: int) -> int:
     """Where to end the line ``units[start:…]`` whose character ``over`` no longer fits: the
     index of the first character of the next line (> start, so every line holds something)."""
@@ -88,6 +114,10 @@ def _choose_break(units: list, start: int, over: int) -> int:
             j -= 1
         if j > limit:
             brk = j
+        else:  # the run must be broken: after its @ . - _ if it has one on this line
+            cut = _latin_break(units, start, over)
+            if cut is not None:
+                return cut
     if brk == over and str(units[brk]) in CANNOT_START:
         follows = brk + 1 < len(units) and str(units[brk + 1]) in CANNOT_START
         if not follows:

@@ -191,11 +191,13 @@ class AttachmentSlot(Flowable):
 
 
 class ImageAttachment(Flowable):
-    """A PNG/JPEG attachment fitted into the rest of the page (pdf.attachments.draw_image_page)."""
+    """A PNG/JPEG attachment fitted into the rest of the page (pdf.attachments.draw_image_page);
+    where the picture landed is recorded as ``marks.images[index]``."""
 
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes, index: int):
         super().__init__()
         self.data = data
+        self.index = index
         self.width = self.height = 0
 
     def wrap(self, aw, ah):
@@ -203,7 +205,14 @@ class ImageAttachment(Flowable):
         return aw, ah
 
     def draw(self):
-        draw_image_page(self.canv, self.data, (0, 0, self.width, self.height))
+        x, y, w, h = draw_image_page(self.canv, self.data, (0, 0, self.width, self.height)).rect
+        ax0, ay0 = self.canv.absolutePosition(x, y)
+        ax1, ay1 = self.canv.absolutePosition(x + w, y + h)
+        doc = _doc(self.canv)
+        marks = getattr(doc, "marks", None)
+        if marks is not None:
+            marks.images[self.index] = layout.Area(doc.page, min(ax0, ax1), min(ay0, ay1),
+                                                   max(ax0, ax1), max(ay0, ay1))
 
 
 class AttachmentStart(Flowable):

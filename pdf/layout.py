@@ -18,37 +18,38 @@ from dataclasses import dataclass, field
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from pdf.grid import (  # noqa: F401 (the numbers both documents share, re-exported here)
+    BINDING_MM,
+    BOTTOM_MM,
+    COVER_SEAL_CLEAR_MM,
+    COVER_SEAL_MM,
+    FOOTER_BASELINE_MM,
+    OPINION_SEAL_MARGIN_MM,
+    OPINION_SEAL_MM,
+    OUTER_MM,
+    SIGNATURE_MIN_MM,
+    TOP_MM,
+)
+
 PAGE_WIDTH, PAGE_HEIGHT = A4
 
 # Margins (spec/template-layout.md: GB/T 9704-2012), mirrored on even pages in duplex.
-TOP_MM = 37.0
-BOTTOM_MM = 35.0
-BINDING_MM = 28.0
-OUTER_MM = 26.0
 TOP, BOTTOM, BINDING, OUTER = TOP_MM * mm, BOTTOM_MM * mm, BINDING_MM * mm, OUTER_MM * mm
 
 FRAME_WIDTH = PAGE_WIDTH - BINDING - OUTER
 FRAME_HEIGHT = PAGE_HEIGHT - TOP - BOTTOM
 
 #: Baseline of the footer line ("第 n 页 共 m 页", fingerprint), below the text block.
-FOOTER_BASELINE = 22 * mm
+FOOTER_BASELINE = FOOTER_BASELINE_MM * mm
 
 #: Attachment pages: the box attachment content is fitted into (binding side kept free) and
 #: the caption line above it.
 ATTACHMENT_OUTER = 15 * mm
 ATTACHMENT_TOP = 15 * mm
 ATTACHMENT_BOTTOM = 30 * mm  # clear of the footer
-ATTACHMENT_CAPTION = 9 * mm  # height of the "附件 n：title" line at the top of the box
-
-# Hand-written and stamped areas.
-COVER_SEAL_MM = 42.0  # the unit's round seal on the cover (spec §1)
-COVER_SEAL_CLEAR_MM = 46.0  # the square kept clear around it
-OPINION_SEAL_MM = 45.0  # default of opinion.seal_area_mm (form.yaml)
-OPINION_SEAL_MARGIN_MM = 3.0  # extra room on each side of the stated area
-SIGNATURE_MIN_MM = 15.0  # default of the 签名 cell's min_height_mm (form.yaml)
+ATTACHMENT_CAPTION_HEIGHT = 9 * mm  # the "附件 n：title" line at the top of the box
 
 # The cover (page 1): heights measured from the top edge of the page.
-COVER_NUMBER_FROM_TOP = 30 * mm  # 项目编号 line
 COVER_TITLE_FROM_TOP = 85 * mm  # first title line
 COVER_COMPILED_FROM_BOTTOM = 45 * mm  # 上海市知识产权局编制
 COVER_FRAME_BOTTOM = COVER_COMPILED_FROM_BOTTOM + 10 * mm  # the cover's lines stay above it
@@ -71,7 +72,7 @@ def attachment_box(page: int, simplex: bool) -> tuple[float, float, float, float
     binding margin kept, the footer band kept, the caption line excluded."""
     left = BINDING if binding_left(page, simplex) else ATTACHMENT_OUTER
     right = ATTACHMENT_OUTER if binding_left(page, simplex) else BINDING
-    height = PAGE_HEIGHT - ATTACHMENT_TOP - ATTACHMENT_BOTTOM - ATTACHMENT_CAPTION
+    height = PAGE_HEIGHT - ATTACHMENT_TOP - ATTACHMENT_BOTTOM - ATTACHMENT_CAPTION_HEIGHT
     return (left, ATTACHMENT_BOTTOM, PAGE_WIDTH - left - right, height)
 
 
@@ -125,7 +126,7 @@ class Marks:
 
     ``page_kinds[n - 1]`` is the kind of physical page ``n``: ``cover``, ``cover_back``,
     ``body``, ``blank`` or ``attachment``; ``attachment_starts[i]`` the first page of
-    attachment ``i``.
+    attachment ``i``, ``images[i]`` where the picture of image attachment ``i`` landed.
     """
 
     areas: dict[str, Area] = field(default_factory=dict)
@@ -133,4 +134,4 @@ class Marks:
     page_kinds: list[str] = field(default_factory=list)
     attachment_starts: dict[int, int] = field(default_factory=dict)
     attachment_pages: dict[int, int] = field(default_factory=dict)
-    failed_attachments: dict[int, str] = field(default_factory=dict)
+    images: dict[int, Area] = field(default_factory=dict)

@@ -24,12 +24,11 @@ from dataclasses import dataclass, field
 
 from pypdf import PageObject, PdfReader, PdfWriter
 
-from forms.problems import RenderRefused
 from forms.draft import Draft
-from forms.problems import Finding
+from forms.problems import Finding, RenderRefused
 from forms.validate import inspect_file
 from pdf import layout
-from pdf.attachments import fit_page_to_a4, image_page_size, sanitized_pdf_pages
+from pdf.attachments import image_page_size, merge_onto, sanitized_pdf_pages
 from pdf.styles import ATTACHMENT_MISSING
 
 
@@ -117,9 +116,7 @@ def merge_pdf_attachments(pdf: bytes, slots: list[layout.Slot], prepared: list[P
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
         for slot in slots:
             source = prepared[slot.attachment].pages[slot.source_page]
-            target = writer.pages[slot.page - 1]
-            placement = fit_page_to_a4(source, slot.box)
-            target.merge_transformed_page(source, placement.transformation, over=False)
+            merge_onto(writer.pages[slot.page - 1], source, slot.box, over=False)
         writer.pdf_header = pdf[:8].decode("ascii")
         out = io.BytesIO()
         writer.write(out)

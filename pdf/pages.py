@@ -18,6 +18,11 @@ Blank pages inside the document (before a right-hand start, at the end) say "（
 carry the footer: the numbering a reviewer checks stays continuous, the fingerprint is on every
 sheet, and nobody wonders whether a page failed to print. The back of the cover stays truly
 blank, like the back of any printed cover.
+
+The 草稿 watermark of a draft print is drawn when a page ends (``afterDrawPage``), over all its
+content, translucent and multiplied in: an image attachment cannot hide it and text under it
+stays readable. Attachment PDF pages are merged under their placeholder page after layout, so
+the mark lies over them too.
 """
 
 from __future__ import annotations
@@ -101,8 +106,6 @@ class _Template(PageTemplate):
         for frame in self.frames:
             frame.x1 = self._x_of(page)
         doc.marks.page_kinds.append(self.kind)
-        if self.settings.draft_mode:
-            draw_watermark(canv)
         if self.kind == "blank":
             draw_blank_note(canv, page, self.settings.simplex)
 
@@ -113,6 +116,10 @@ class _Template(PageTemplate):
             x = layout.frame_x(1, self.settings.simplex) + layout.FRAME_WIDTH / 2
             canv.drawCentredString(x, layout.COVER_COMPILED_FROM_BOTTOM, self.settings.compiled_by)
             canv.restoreState()
+        if self.settings.draft_mode:
+            # Last, over everything the page holds — an opaque image attachment would hide a
+            # watermark drawn first. (Attachment PDF pages are merged under the page later.)
+            draw_watermark(canv)
 
 
 class PageSettings:
@@ -137,7 +144,7 @@ def page_templates(settings: PageSettings) -> list[PageTemplate]:
         _Template("cover_back", "cover_back", body_h, body_y, settings),
         _Template("body", "body", body_h, body_y, settings),
         _Template("blank", "blank", body_h, body_y, settings),
-        _Template("attachment", "attachment", box[3] + layout.ATTACHMENT_CAPTION, box[1], settings,
+        _Template("attachment", "attachment", box[3] + layout.ATTACHMENT_CAPTION_HEIGHT, box[1], settings,
                   x_of=attachment_x, width=box[2]),
     ]
 
@@ -190,10 +197,13 @@ class ShenbaoDoc(BaseDocTemplate):
 
 
 def draw_watermark(canv: Canvas) -> None:
-    """A large diagonal 草稿, light and translucent, drawn before the page content."""
+    """A large diagonal 草稿, light and translucent, drawn over the page content. It multiplies
+    with what is under it (blend mode Multiply): white paper turns light grey, black text stays
+    black, so every word under the mark remains readable."""
     canv.saveState()
     canv.setFillColor(WATERMARK_GREY)
     canv.setFillAlpha(WATERMARK_ALPHA)
+    canv.setBlendMode("Multiply")
     canv.setFont(HEI, 150)
     canv.translate(layout.PAGE_WIDTH / 2, layout.PAGE_HEIGHT / 2)
     canv.rotate(50)

@@ -5,7 +5,10 @@ part, values through :mod:`forms.display` (the same text the Word export and the
 Page flow (spec §1, template-layout.md): the cover alone on its sheet; the first body part on a
 right-hand page; the part after 填报说明 and the 附件清单 on a new page; every attachment on a
 right-hand page; an even page count at the end. Page breaks are :class:`pdf.pages.StartOn`
-markers, so the parity rules live in one place.
+markers, so the parity rules live in one place. Everything else flows: a section heading
+follows the part before it on the same page and stays with the first piece of what it heads
+(:func:`headed`), so a box or table too long for the rest of a page starts there and continues
+on the next instead of leaving the page empty.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from reportlab.platypus import Spacer, Table, TableStyle
 
 from forms.display import long_date, value_text
 from forms.draft import Draft
-from pdf import layout
+from pdf import grid, layout
 from pdf.cjkwrap import CJKParagraph
 from pdf.colwidths import fit_widths
 from pdf.flowables import AttachmentSlot, AttachmentStart, CoverLine, ImageAttachment, SealBlock
+from pdf.keep import KeepWithFirstPiece
 from pdf.merge import Prepared
 from pdf.pages import Fill, PadToEven, StartOn
 from pdf.styles import (
@@ -33,11 +37,11 @@ from pdf.styles import (
     CELL_PADDING,
     MIN_ROW_HEIGHT,
 )
-from pdf.tables import SplitTable, TableBuilder, grid_commands
+from pdf.tables import MIN_SPLIT_PIECE, SplitTable, TableBuilder, grid_commands
 from pdf.textlayer import markup, para, paras
 
-BOX_MIN_HEIGHT = 40 * mm  # the writing area of 二 and 三 (template: a tall box)
-BOX_PADDING = 3 * mm
+BOX_MIN_HEIGHT = grid.BOX_MIN_MM * mm  # the writing area of 二 and 三 (template: a tall box)
+BOX_PADDING = grid.BOX_PADDING_MM * mm
 COVER_BLANK = 82 * mm  # the underlined blanks of the cover (申报单位, 申报时间)
 
 
@@ -46,7 +50,6 @@ class Context:
     draft: Draft
     styles: dict
     simplex: bool
-    draft_mode: bool
     attachments: list[Prepared]
 
 
@@ -54,8 +57,14 @@ def _grid(extra: list[tuple] = (), pad: float = CELL_PADDING) -> TableStyle:
     return TableStyle(grid_commands(pad) + list(extra))
 
 
-def heading(text: str, ctx: Context) -> CJKParagraph:
-    return para(text, ctx.styles["heading"])
+def headed(text: str, body: list, ctx: Context, style: str = "heading") -> list:
+    """A heading and the flowables under it: the heading stays with the first piece of the
+    first of them (:class:`pdf.keep.KeepWithFirstPiece`), which may split at the page foot —
+    the heading neither jumps to the next page with a whole box nor stays there alone."""
+    lead = para(text, ctx.styles[style])
+    if not body:
+        return [lead]
+    return [KeepWithFirstPiece(lead, body[0], min_piece=MIN_SPLIT_PIECE), *body[1:]]
 
 
 # --------------------------------------------------------------------------- cover
@@ -97,16 +106,15 @@ def cover(part: dict, ctx: Context) -> list:
 
 
 def static(part: dict, ctx: Context) -> list:
-    out = [para(part["heading"], ctx.styles["page_title"])]
-    out += [para(p, ctx.styles["instruction"]) for p in part["paragraphs"]]
-    return out
+    return headed(part["heading"], [para(p, ctx.styles["instruction"]) for p in part["paragraphs"]], ctx,
+                  "page_title")
 
 
 # --------------------------------------------------------------------------- tables and boxes
 
 
 def table(part: dict, ctx: Context) -> list:
-    return [heading(part["heading"], ctx), *TableBuilder(ctx.draft, part, ctx.styles).build()]
+    return headed(part["heading"], TableBuilder(ctx.draft, part, ctx.styles).build(), ctx)
 
 
 def box(part: dict, ctx: Context) -> list:
@@ -125,7 +133,7 @@ def box(part: dict, ctx: Context) -> list:
     t = SplitTable(rows, colWidths=[layout.FRAME_WIDTH], splitInRow=1, minRowHeights=heights,
               repeatRows=0)
     t.setStyle(_grid(extra, pad=BOX_PADDING))
-    return [heading(part["heading"], ctx), t]
+    return headed(part["heading"], [t], ctx)
 
 
 def opinion(part: dict, ctx: Context) -> list:
@@ -142,7 +150,7 @@ def opinion(part: dict, ctx: Context) -> list:
     ]
     t = Table([[label, right]], colWidths=[label_w, layout.FRAME_WIDTH - label_w], splitInRow=0)
     t.setStyle(_grid([("TOPPADDING", (1, 0), (1, 0), 4 * mm)]))
-    return [heading(part["heading"], ctx), t]
+    return headed(part["heading"], [t], ctx)
 
 
 # --------------------------------------------------------------------------- attachments
@@ -159,12 +167,13 @@ def attachment_list(part: dict, ctx: Context) -> list:
     if not ctx.attachments:
         rows.append([para(part.get("empty_text", ""), st["cell_center"]), "", "", ""])
         extra.append(("SPAN", (0, 1), (-1, 1)))
-    base = [layout.FRAME_WIDTH * w for w in (0.1, 0.24, 0.54, 0.12)]
+    cols = grid.ATTACHMENT_LIST_COLUMNS
+    base = [layout.FRAME_WIDTH * w / sum(cols) for w in cols]
     need = [CJKParagraph(markup(x), st["label"]).minWidth() + 2 * CELL_PADDING + 1 for x in labels]
     widths = fit_widths(base, [need])
     t = SplitTable(rows, colWidths=widths, repeatRows=1, splitInRow=1, minRowHeights=[MIN_ROW_HEIGHT] * len(rows))
     t.setStyle(_grid(extra))
-    return [para(part["heading"], st["page_title"]), t]
+    return headed(part["heading"], [t], ctx, "page_title")
 
 
 def _caption(item: Prepared, k: int, ctx: Context) -> CJKParagraph:
@@ -182,7 +191,7 @@ def attachment_pages(item: Prepared, ctx: Context) -> list:
                 out.append(StartOn("attachment"))
             out += [_caption(item, k, ctx), Spacer(1, 2 * mm), AttachmentSlot(item.index, k)]
     elif item.kind in ("png", "jpeg"):
-        out += [_caption(item, 0, ctx), Spacer(1, 2 * mm), ImageAttachment(item.data or b"")]
+        out += [_caption(item, 0, ctx), Spacer(1, 2 * mm), ImageAttachment(item.data or b"", item.index)]
     else:
         st = ctx.styles
         out += [_caption(item, 0, ctx), Spacer(1, 40 * mm),

@@ -13,16 +13,17 @@ dialog what the paper needs: duplex (flip on the long edge), actual size, two co
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from forms.display import DRAFT_MARK, FINGERPRINT_LABEL
 from forms.draft import Draft
 from forms.fsutil import atomic_write_bytes
 from pdf import layout
+from pdf.grid import FALLBACK_DATE
 from pdf.merge import AttachmentError, Prepared, merge_pdf_attachments, prepare_attachments
 from pdf.pages import FooterCanvas, PageSettings, ShenbaoDoc, set_viewer_preferences
 from pdf.parts import Context, story
@@ -31,7 +32,6 @@ from pdf.styles import styles
 __all__ = ["AttachmentError", "RenderResult", "creator", "render_document", "render_pdf", "write_pdf"]
 
 APP_NAME = "Shenbao 申报助手"
-FALLBACK_DATE = dt.date(2000, 1, 1)  # reportlab's invariant date, for drafts without cover.date
 TIMEZONE = "+08'00'"  # Shanghai
 
 
@@ -91,9 +91,9 @@ def _doc_setup(draft: Draft, *, simplex: bool, draft_mode: bool):
 
     def setup(canv) -> None:
         title = f"{form.title} — {unit}" if unit else form.title
-        canv.setTitle(title + ("（草稿）" if draft_mode else ""))
+        canv.setTitle(title + (f"（{DRAFT_MARK}）" if draft_mode else ""))
         canv.setAuthor(unit or form.issuer)
-        canv.setSubject(f"{form.title}（{form.period}），{form.issuer}；草稿指纹 {fingerprint}")
+        canv.setSubject(f"{form.title}（{form.period}），{form.issuer}；{FINGERPRINT_LABEL} {fingerprint}")
         canv.setCreator(creator())
         canv.setKeywords(f"{form.id}; {fingerprint}")
         canv.setDateFormatter(lambda *_: pdf_date)
@@ -110,7 +110,7 @@ def render_document(draft: Draft, *, draft_mode: bool = False, simplex: bool = F
     false (a draft print shows a notice page instead).
     """
     prepared = prepare_attachments(draft, draft_mode=draft_mode)
-    ctx = Context(draft, styles(), simplex, draft_mode, prepared)
+    ctx = Context(draft, styles(), simplex, prepared)
     marks = layout.Marks()
     compiled_by = next((p.get("compiled_by", "") for p in draft.form.parts if p["kind"] == "cover"), "")
     settings = PageSettings(simplex=simplex, draft_mode=draft_mode, fingerprint=draft.fingerprint(),

@@ -1,10 +1,28 @@
 """Type and paragraph styles of the printed 申报书, and the printer's own few words.
 
-Sizes follow the Chinese point names (template-layout.md): body and tables 宋体 小四 12 pt at
-1.5 line spacing, section headings 黑体 四号, page titles 黑体 三号, the cover title 黑体 一号.
-Every style breaks lines the CJK way (``wordWrap="CJK"``). Labels and static text of the form
-come from the form definition, never from here; this module only holds the words the printer
-adds to the page (footer, blank-page note, watermark, attachment captions).
+Type sizes (template-layout.md; the national rule of the same family: "标题统一用黑体四号字，正文
+部分统一用宋体小四号字填写…行距为1.5倍"):
+
+* body text 宋体 小四 12 pt at 1.5 line spacing — the applicant's text in the tables and in the
+  boxes of 二 and 三, and 五's sentence;
+* 填报说明 is body text too: 小四 12 pt, first lines indented two characters. The first
+  printouts set it at 四号 14 pt; nothing in the template asks for a larger size, the Word export
+  sets it at 小四, and its five paragraphs have a page of their own at either size;
+* section headings (一、… to 五、…) 黑体 四号 14 pt; page titles (填 报 说 明, 附件清单) 黑体 小二
+  18 pt; the cover title 黑体 一号 26 pt, the cover's lines 三号 16 pt;
+* tables with more than six columns — 四's eight-column 项目组全部成员 table — print at 五号
+  10.5 pt with 1 mm cell padding (:data:`pdf.tables.COMPACT_ABOVE_COLUMNS`). The text block is
+  156 mm wide (210 − 28 − 26 mm). At 小四 the eight columns need about 181 mm with every label
+  on one line: an 18-digit identity number alone 40 mm plus padding, 现从事专业 21 mm, 职务/职称
+  18 mm, a four-character name 17 mm, 序号 8.5 mm, and 承担任务 a readable 6 字 a line. At 五号
+  they need about 152 mm and fit, without cutting labels as 所在部/门 or numbers over two lines;
+* footers 宋体 五号 (page numbers) and 小五 (the fingerprint).
+
+Every style breaks lines the CJK way (``wordWrap="CJK"``, with :mod:`pdf.cjkwrap`'s rules).
+Labels and static text of the form come from the form definition, never from here; this module
+only holds the words the printer adds to the page (footer, blank-page note, watermark,
+attachment captions). Headings are kept with what follows them by
+:class:`pdf.keep.KeepWithFirstPiece`, not by ``keepWithNext``.
 """
 
 from __future__ import annotations
@@ -24,6 +42,7 @@ XIAOCHU = 36.0  # 小初
 YIHAO = 26.0  # 一号
 ERHAO = 22.0  # 二号
 SANHAO = 16.0  # 三号
+XIAOER = 18.0  # 小二
 SIHAO = 14.0  # 四号
 XIAOSI = 12.0  # 小四
 WUHAO = 10.5  # 五号
@@ -46,7 +65,7 @@ FOOTER_PAGE = PAGE_OF
 FOOTER_FINGERPRINT = FINGERPRINT_LABEL + " {fp}"
 BLANK_PAGE_NOTE = "（此页无正文）"
 WATERMARK_TEXT = DRAFT_MARK
-ATTACHMENT_CAPTION = "附件 {n}：{title}"
+ATTACHMENT_CAPTION = "附件 {n}：{title}"  # its line's height: pdf.layout.ATTACHMENT_CAPTION_HEIGHT
 ATTACHMENT_CAPTION_PAGE = "（第 {k} 页，共 {total} 页）"
 ATTACHMENT_FAILED = "附件“{title}”未能纳入本稿"
 ATTACHMENT_FAILED_DETAIL = "原因：{reason}"
@@ -70,16 +89,15 @@ def styles() -> dict[str, ParagraphStyle]:
         "body": _style("body", alignment=TA_JUSTIFY),
         "para": _style("para", alignment=TA_JUSTIFY, firstLineIndent=2 * BODY_SIZE),
         "instruction": _style("instruction", alignment=TA_JUSTIFY, firstLineIndent=2 * BODY_SIZE,
-                              fontSize=SIHAO, leading=1.7 * SIHAO, spaceAfter=0.5 * SIHAO),
+                              spaceAfter=0.5 * BODY_SIZE),
         "cell": _style("cell", alignment=TA_LEFT),
         "cell_center": _style("cell_center", alignment=TA_CENTER),
         "label": _style("label", alignment=TA_CENTER),
         "box_title": _style("box_title", fontName=HEI, alignment=TA_CENTER),
         "heading": _style("heading", fontName=HEI, fontSize=SIHAO, leading=1.5 * SIHAO,
-                          spaceBefore=5 * mm, spaceAfter=3 * mm, keepWithNext=1),
-        "page_title": _style("page_title", fontName=HEI, fontSize=SANHAO + 2, leading=2 * SANHAO,
-                             alignment=TA_CENTER, spaceBefore=2 * mm, spaceAfter=8 * mm,
-                             keepWithNext=1),
+                          spaceBefore=5 * mm, spaceAfter=3 * mm),
+        "page_title": _style("page_title", fontName=HEI, fontSize=XIAOER, leading=2 * SANHAO,
+                             alignment=TA_CENTER, spaceBefore=2 * mm, spaceAfter=8 * mm),
         "cover_title": _style("cover_title", fontName=HEI, fontSize=YIHAO, leading=1.7 * YIHAO,
                               alignment=TA_CENTER),
         "cover_label": _style("cover_label", fontName=HEI, fontSize=SANHAO, leading=1.6 * SANHAO),

@@ -1,12 +1,15 @@
 """Bordered tables from the form definition: rows, cells, ``span``/``rowspan``, the repeat row.
 
 One handler for every ``kind: table`` part (一 and 四). The definition gives the grid and the
-relative column widths (adjusted by :mod:`pdf.colwidths`); this module lays the cells out:
+relative column widths; the walk over rows and spans and the column widths are shared with the
+Word export (:mod:`pdf.grid`, measured by :mod:`pdf.colwidths`); this module lays the cells out:
 
 * every cell is a paragraph (user text escaped, Chinese line breaking); labels are centred,
   short values centred in single-column cells, long values flow left-aligned;
-* long cells split across pages (``splitInRow``); the repeat row's ``header_rows`` rows repeat
-  at the top of each continuation page (``repeatRows`` as a tuple of row indexes);
+* long cells split across pages (``splitInRow``, only rows that read from the top: see
+  :class:`SplitTable`), each piece closed at the page foot and opened on the next page by a rule
+  (:func:`grid_commands`); the repeat row's ``header_rows`` rows repeat at the top of each
+  continuation page (``repeatRows`` as a tuple of row indexes);
 * a ``blank`` cell is an :class:`~pdf.flowables.AreaMark` of its ``min_height_mm`` (the 签名
   cell), recorded so tests can prove it stays empty.
 
@@ -28,7 +31,7 @@ from reportlab.platypus import Table, TableStyle
 
 from forms.display import cell_text
 from forms.draft import Draft
-from pdf import colwidths, layout
+from pdf import colwidths, grid, layout
 from pdf.cjkwrap import CJKParagraph
 from pdf.flowables import AreaMark
 from pdf.fonts import SONG
@@ -36,8 +39,8 @@ from pdf.styles import CELL_PADDING, CELL_PADDING_V, GRID_COLOR, GRID_WIDTH, MIN
 from pdf.textlayer import markup, paras
 
 #: Tables with more columns than this use 五号 (10.5 pt) and narrower padding.
-COMPACT_ABOVE_COLUMNS = 6
-COMPACT_PADDING = 1.0 * mm
+COMPACT_ABOVE_COLUMNS = grid.COMPACT_ABOVE_COLUMNS
+COMPACT_PADDING = grid.COMPACT_PADDING_MM * mm
 #: The least height of a row piece left at the bottom of a page when a row is split.
 MIN_SPLIT_PIECE = 20 * mm
 
@@ -49,7 +52,7 @@ class _Cell:
     span: int = 1
     rowspan: int = 1
     flow: object = ""  # ready flowable(s), or None when made from ``text`` once widths are known
-    needs: tuple[float, ...] = colwidths.NO_NEEDS
+    kind: str | None = None  # how the cell is sized (pdf.grid.spec_kind)
     text: str = ""
     label: bool = False
     blank: bool = False
@@ -87,84 +90,55 @@ class TableBuilder:
 
     # -- cells ----------------------------------------------------------------------------
 
-    def _make_cell(self, cell: dict, item_path: str | None, index: int | None, r: int, c: int) -> _Cell:
-        st, pad = self.st, 2 * self.pad
-        made = _Cell(r, c, int(cell.get("span", 1)), int(cell.get("rowspan", 1)))
+    def _make_cell(self, slot: grid.Slot) -> _Cell:
+        st, cell = self.st, slot.spec
+        made = _Cell(slot.row, slot.col, slot.span, slot.rowspan)
         if "blank" in cell:
             height = float(cell.get("min_height_mm", layout.SIGNATURE_MIN_MM)) * mm
             made.flow, made.blank = AreaMark(cell["blank"], height), True
             return made
-        text = cell_text(self.draft, cell, item_path, index)
+        text = cell_text(self.draft, cell, slot.item_path, slot.index)
+        ftype = None
+        if "field" in cell or "key" in cell:
+            path = cell["field"] if "field" in cell else f"{slot.item_path}.{cell['key']}"
+            ftype = self.draft.form.field(path).type
+        made.text, made.kind = text, grid.spec_kind(cell, ftype)
         if "label" in cell or "text" in cell:
             if made.rowspan > 1:  # a label merged over several rows reads downwards: let it wrap
-                made.flow = CJKParagraph(markup(text), st["label"])
+                made.flow, made.kind = CJKParagraph(markup(text), st["label"]), None
             else:
-                made.flow, made.text, made.label = None, text, True
-                made.needs = colwidths.needs(text, st["label"], pad, kind="short")
+                made.flow, made.label = None, True
         elif "index" in cell:
             made.flow = CJKParagraph(markup(text), st["cell_center"])
-            made.needs = colwidths.needs(text, st["cell"], pad, kind="hard")
+        elif ftype == "para":
+            made.flow = paras(text, st["cell"]) if text else ""
         else:
-            path = cell["field"] if "field" in cell else f"{item_path}.{cell['key']}"
-            ftype = self.draft.form.field(path).type
-            if ftype == "para":
-                made.flow = paras(text, st["cell"]) if text else ""
-            else:
-                made.flow, made.text = None, text
-                made.needs = colwidths.needs(text, st["cell"], pad, kind=colwidths.value_kind(ftype))
+            made.flow = None
         return made
 
-    def _add_row(self, cells: list[dict], covered: dict[int, int], item_path=None, index=None,
-                 group: int | None = None) -> dict[int, int]:
-        r = len(self.rows)
-        row = _Row(group=group)
-        c = 0
-        for cell in cells:
-            while covered.get(c, 0) > 0:
-                c += 1
-            made = self._make_cell(cell, item_path, index, r, c)
-            row.cells.append(made)
-            if made.rowspan > 1:
-                covered[c] = made.rowspan
-            if made.blank:
-                row.min_height = max(row.min_height, made.flow.height)
-            c += made.span
-        self.rows.append(row)
-        return {col: n - 1 for col, n in covered.items() if n - 1 > 0}
-
     def _read_rows(self) -> None:
-        covered: dict[int, int] = {}
-        for row in self.part["rows"]:
-            if isinstance(row, dict):
-                first = len(self.rows)
-                header = int(row.get("header_rows", 0))
-                self.repeat_rows = tuple(range(first - header, first))
-                group = first
-                for k in self.repeat_rows:
-                    self.rows[k].group = group
-                items = self.draft.get(row["repeat"]) or []
-                for i in range(len(items)):
-                    covered = self._add_row(row["cells"], covered, f"{row['repeat']}[{i}]", i, group)
-                if not items:  # a draft print of an empty list: one empty row to write in
-                    covered = self._add_row([{"text": ""} for _ in range(self.ncols)], covered, group=group)
-            else:
-                covered = self._add_row(row, covered)
+        rows = grid.walk(self.part, lambda path: len(self.draft.get(path) or []))
+        for row in rows:
+            made = _Row(group=row.group)
+            for slot in row.cells:
+                cell = self._make_cell(slot)
+                made.cells.append(cell)
+                if cell.blank:
+                    made.min_height = max(made.min_height, cell.flow.height)
+            self.rows.append(made)
+        self.repeat_rows = tuple(r for r, row in enumerate(rows) if row.header)
 
     # -- widths and blocks ----------------------------------------------------------------
 
     def _widths(self) -> list[float]:
-        """The definition's ratios, adjusted level by level; a cell spanning several columns
-        asks each of them for a share in proportion to their base widths."""
+        """The definition's ratios fitted to this draft's texts (:func:`pdf.grid.column_widths`,
+        in millimetres, measured with the table's fonts)."""
         cols = self.part["columns"]
-        base = [self.width * w / sum(cols) for w in cols]
-        levels = [[0.0] * self.ncols for _ in range(colwidths.LEVELS)]
-        for row in self.rows:
-            for cell in row.cells:
-                share = sum(base[cell.col:cell.col + cell.span])
-                for lvl, need in enumerate(cell.needs):
-                    for k in range(cell.col, cell.col + cell.span):
-                        levels[lvl][k] = max(levels[lvl][k], need * base[k] / share)
-        return colwidths.fit_widths(base, levels)
+        base = [self.width / mm * w / sum(cols) for w in cols]
+        cells = [grid.Sized(c.row, c.col, c.span, c.text, c.kind) for row in self.rows for c in row.cells]
+        pad = 2 * self.pad / mm + grid.SLACK_MM
+        widths = grid.column_widths(base, cells, colwidths.measurer_mm(self.st["cell"]), pad)
+        return [w * mm for w in widths]
 
     def _blocks(self) -> list[list[int]]:
         """Row indexes grouped into blocks (module doc)."""
@@ -200,7 +174,14 @@ class TableBuilder:
             return CJKParagraph(colwidths.balanced(cell.text, avail, self.st["label"]), self.st["label"])
         short = cell.span == 1 and (colwidths.text_width(cell.text, self.st["cell"]) <= avail
                                     or len(cell.text) <= 2 * colwidths.SHORT_VALUE)
-        return CJKParagraph(markup(cell.text), self.st["cell_center" if short else "cell"])
+        if cell.kind == "short":
+            text = colwidths.balanced(cell.text, avail, self.st["cell"])
+        elif cell.kind == "hard":  # the number on its own line, （护照或其他） below
+            lines = grid.hard_lines(cell.text, avail, colwidths.measurer(self.st["cell"]))
+            text = "<br/>".join(markup(p) for p in lines)
+        else:
+            text = markup(cell.text)
+        return CJKParagraph(text, self.st["cell_center" if short else "cell"])
 
     def _block_table(self, rows: list[int], widths: list[float]) -> SplitTable:
         members = [self.rows[r] for r in rows]
@@ -245,14 +226,32 @@ class SplitTable(Table):
     table that has just been split, the in-row attempt happily placed the repeated header rows
     plus an empty sliver of the next row at the very bottom of the page. Refusing slivers moves
     the row, header and all, to the next page; a row taller than a page is still split there.
+
+    Only rows that read from the top (every cell ``VALIGN TOP``: the rows with long text, see
+    :meth:`TableBuilder._block_table`, and the writing area of a box) are split at all: the
+    vertically centred cells of an ordinary row would land on either page, in no reading order
+    (a member's 学历 on the next page beside the second half of the task). Such a row moves to
+    the next page whole — unless it is taller than a page.
     """
 
     def _splitRows(self, availHeight, doInRowSplit=0):  # noqa: N802,N803 (reportlab's names)
         if doInRowSplit:
             n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=doInRowSplit)
-            if n < len(self._rowHeights) and availHeight - sum(self._rowHeights[:n]) < MIN_SPLIT_PIECE:
-                return []
-        return super()._splitRows(availHeight, doInRowSplit=doInRowSplit)
+            if n < len(self._rowHeights):
+                if availHeight - sum(self._rowHeights[:n]) < MIN_SPLIT_PIECE:
+                    return []
+                top = all(style.valign == "TOP" for style in self._cellStyles[n])
+                if not top and self._rowHeights[n] <= layout.FRAME_HEIGHT:
+                    return []
+        pieces = super()._splitRows(availHeight, doInRowSplit=doInRowSplit)
+        if len(pieces) > 1:
+            # reportlab applies the "splitfirst"/"splitlast" rules of grid_commands to this split
+            # but drops them from the pieces: a piece split again (a box over three pages)
+            # would lose its closing and opening rules. Hand them on.
+            special = [cmd for cmd in self._linecmds if isinstance(cmd[1][1], str)]
+            for piece in pieces:
+                piece._linecmds += [cmd for cmd in special if cmd not in piece._linecmds]
+        return pieces
 
 
 #: A value longer than this (characters) makes its row a long one (:meth:`_block_table`).
@@ -266,9 +265,13 @@ def _long(cell: _Cell) -> bool:
 
 
 def grid_commands(pad: float = CELL_PADDING) -> list[tuple]:
-    """The common look of every bordered table."""
+    """The common look of every bordered table. Where a table breaks across pages, the piece
+    at the page foot is closed by a rule and the piece on the next page opened by one — also
+    when the break falls inside a cell (reportlab leaves a split cell open at both ends)."""
     return [
         ("GRID", (0, 0), (-1, -1), GRID_WIDTH, GRID_COLOR),
+        ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), GRID_WIDTH, GRID_COLOR),
+        ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), GRID_WIDTH, GRID_COLOR),
         ("FONTNAME", (0, 0), (-1, -1), SONG),  # for empty string cells (else Helvetica)
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),

@@ -17,8 +17,22 @@ Word conventions kept here:
   only works on a table's first rows); rows may break across pages.
 * Heading 1 (restyled: 黑体, black, no theme colours) for 填报说明, 一…五 and 附件清单, so the
   navigation pane shows the parts.
-* Footer: 第 {PAGE} 页 共 {NUMPAGES} 页 as field codes built here; user text is only ever ``w:t``
-  text — never a field, never markup.
+* Tables laid out on the PDF's grid: the same walk over rows, spans and the repeat row, the same
+  column widths and word-boundary label breaks (身份证/号码, as ``w:br``), from :mod:`pdf.grid`
+  — measured here by an estimate, since Word lays text out by itself. Short values that need
+  two lines (研发/中心, 硕士/研究生) get the same manual line break (``w:br``) between words as
+  on paper, since Word breaks Chinese text between any two characters; the text is otherwise
+  as typed.
+* Footer: 第 n 页 共 m 页 (:data:`forms.display.PAGE_OF`) as field codes built here; user text is
+  only ever ``w:t`` text — never a field, never markup.
+* Page numbers as on paper: the body section restarts at 1 (``w:pgNumType w:start="1"``), so
+  填报说明 is 第 1 页 in Word as in the PDF, the cover and its blank back not counted. The total
+  is ``PAGEREF`` to a bookmark at the end of the body: the number of the last body page, which
+  with the restart is the count of body pages. ``NUMPAGES`` would count the cover pages, and
+  ``SECTIONPAGES`` or a formula ``{= {NUMPAGES} - 2}`` are not computed by LibreOffice (it shows
+  1, or the formula's text); ``PAGEREF`` is computed by Word (header and footer fields are
+  updated as pages are laid out) and by LibreOffice (checked by converting with it in
+  tests/pdf/test_word.py: the body's first page reads 第 1 页, its last 第 m 页 共 m 页).
 * Reproducible: fixed core-property dates (from ``cover.date``) and fixed zip timestamps.
 """
 
@@ -30,8 +44,9 @@ import math
 import re
 import unicodedata
 import zipfile
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -43,48 +58,59 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from forms.display import DRAFT_MARK, FINGERPRINT_LABEL, NONE_TEXT, cell_text, long_date
+from forms.display import DRAFT_MARK, FINGERPRINT_LABEL, NONE_TEXT, PAGE_OF, cell_text, long_date
 from forms.draft import Draft
 from forms.fsutil import atomic_write_bytes
 from forms.validate import inspect_file
+from pdf import grid
+from pdf.grid import (
+    ATTACHMENT_LIST_COLUMNS,
+    BINDING_MM,
+    BODY_PT,
+    BOTTOM_MM,
+    BOX_MIN_MM,
+    BOX_PADDING_MM,
+    CELL_PADDING_MM,
+    CELL_PADDING_V_MM,
+    COVER_PT,
+    COVER_TITLE_PT,
+    FOOTER_BASELINE_MM,
+    FOOTER_PT,
+    FOOTER_SMALL_PT,
+    HEADING_PT,
+    MIN_ROW_MM,
+    OPINION_SEAL_MARGIN_MM,
+    OPINION_SEAL_MM,
+    OUTER_MM,
+    PAGE_HEIGHT_MM,
+    PAGE_TITLE_PT,
+    PAGE_WIDTH_MM,
+    SIHAO,
+    TEXT_HEIGHT_MM,
+    TEXT_WIDTH_MM,
+    TOP_MM,
+)
 
 # --------------------------------------------------------------------------- layout decisions
 
-PAGE_W, PAGE_H = 210, 297  # mm, A4
-TOP, BOTTOM, INSIDE, OUTSIDE = 37, 35, 28, 26  # mm; inside = binding side (mirrored)
-HEADER_DISTANCE, FOOTER_DISTANCE = 20, 22  # mm from the page edge
-TEXT_W_MM = PAGE_W - INSIDE - OUTSIDE  # 156 mm
-TEXT_H_PT = (PAGE_H - TOP - BOTTOM) / 25.4 * 72  # about 638 pt
+# The numbers are the PDF's (pdf/grid.py); only what Word alone needs is set here.
+PAGE_W, PAGE_H = PAGE_WIDTH_MM, PAGE_HEIGHT_MM  # A4
+TOP, BOTTOM, INSIDE, OUTSIDE = TOP_MM, BOTTOM_MM, BINDING_MM, OUTER_MM  # inside = binding side
+HEADER_DISTANCE, FOOTER_DISTANCE = 20, FOOTER_BASELINE_MM  # mm from the page edge
+TEXT_W_MM = TEXT_WIDTH_MM  # 156 mm
+TEXT_H_PT = TEXT_HEIGHT_MM / 25.4 * 72  # about 638 pt
 
 SONG, HEI = "宋体", "黑体"
 LATIN = "Times New Roman"
 EXT_B, EXT_G = "SimSun-ExtB", "SimSun-ExtG"
 
-BODY_PT = 12  # 小四
-TEAM_PT = 10.5  # 五号: eight columns in 四
-HEADING_PT = 14  # 四号
-PAGE_TITLE_PT = 16  # 三号: 填报说明, 附件清单
-TITLE_PT = 26  # 一号
-COVER_PT = 16  # 三号
-FOOTER_PT = 10.5  # 五号, as the PDF
-FOOTER_SMALL_PT = 9  # 小五: the fingerprint
+TITLE_PT = COVER_TITLE_PT
 BORDER_SZ = 6  # eighths of a point
-CELL_MARGIN_MM = 1.6  # left/right cell padding, as the PDF
-COMPACT_MARGIN_MM = 1.0  # in tables of more than COMPACT_ABOVE_COLUMNS columns
-COMPACT_ABOVE_COLUMNS = 6
-# Column fitting (as pdf/tables.py): value types that must not break, short values kept short.
-UNBREAKABLE_TYPES = frozenset({"id", "phone", "uscc", "account", "postcode", "year", "date"})
-SHORT_VALUE = 8  # characters: values up to this long wrap as little as room allows
-LONG_NAME, LONG_EMAIL = 12, 40  # longer ones wrap like any text instead of claiming a line
-
-BOX_MIN_MM = {"capability": 90, "plan": 120}  # writing room of 二 / 三 when the text is short
-SEAL_ROOM_MM = 45  # default; the definition's seal_area_mm wins
-SEAL_MARGIN_MM = 3  # extra room on each side of it, as the PDF
-ATTACHMENT_WIDTHS = (9, 24, 55, 12)  # 序号 类别 附件名称 页数, percent
 OPINION_WIDTHS = (27, 73)  # 五: the label (申报单位承诺及意见 on one line) and the opinion
+BODY_END = "_BodyEnd"  # the bookmark at the end of the body, for the page total
 
 AUTHOR = "Shenbao 申报助手"
-FALLBACK_DATE = dt.datetime(2022, 1, 1)  # core-property date of a draft without cover.date
+FALLBACK_DATE = dt.datetime.combine(grid.FALLBACK_DATE, dt.time())  # a draft without cover.date
 # Texts of this export that are not part of the printed form (the form's own texts come from
 # the definition).
 DRAFT_HEADER = f"{DRAFT_MARK} — 未经核验，不得作为正式申报材料"
@@ -198,7 +224,7 @@ class _Grid:
     """One Word table being built: a bordered table over the text width whose grid columns are
     in proportion to ``widths``; rows and cells are added with their spans and merges."""
 
-    def __init__(self, doc: Any, widths: list[float] | tuple[float, ...], margin_mm: float = CELL_MARGIN_MM):
+    def __init__(self, doc: Any, widths: list[float] | tuple[float, ...], margin_mm: float = CELL_PADDING_MM):
         full = _twips(TEXT_W_MM)
         self.cols = [round(full * w / sum(widths)) for w in widths]
         self.cols[-1] += full - sum(self.cols)
@@ -213,7 +239,8 @@ class _Grid:
         for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
             borders.append(_el(f"w:{side}", val="single", sz=str(BORDER_SZ), space="0", color="000000"))
         margins = _el("w:tblCellMar")
-        for side, mm in (("top", 0.8), ("left", margin_mm), ("bottom", 0.8), ("right", margin_mm)):
+        for side, mm in (("top", CELL_PADDING_V_MM), ("left", margin_mm), ("bottom", CELL_PADDING_V_MM),
+                         ("right", margin_mm)):
             margins.append(_el(f"w:{side}", w=str(_twips(mm)), type="dxa"))
         for child in (_el("w:tblW", w=str(full), type="dxa"), _el("w:jc", val="center"), borders,
                       _el("w:tblLayout", type="fixed"), margins,
@@ -357,8 +384,8 @@ class _WordBuilder:
         number = self.doc.add_paragraph()
         number.paragraph_format.left_indent = Mm(TEXT_W_MM * 0.55)
         _spacing(number, line=24, exact=True)
-        _add_run(number, part["number_label"], size=14)
-        _add_run(number, "\u3000" * 7, size=14, underline=True)
+        _add_run(number, part["number_label"], size=SIHAO)
+        _add_run(number, "\u3000" * 7, size=SIHAO, underline=True)
 
         unit = xml_text(self.draft.get(part["unit_field"]) or "")
         date = long_date(self.draft.get(part["date_field"]))
@@ -419,15 +446,24 @@ class _WordBuilder:
     # -- tables --------------------------------------------------------------------------
 
     def _fill(self, cell: _Cell, text: str, *, align: str = "center", size: float | None = None,
-              spec: dict | None = None) -> None:
-        """Put ``text`` in a cell, one Word paragraph per line of the text. An ID number's
-        document type (``…（港澳台居民居住证）``) goes on a line of its own, so that the number is
-        never broken (LibreOffice finds no break between a digit and a full-width bracket)."""
+              spec: dict | None = None, lines: list[str] | None = None) -> None:
+        """Put ``text`` in a cell, one Word paragraph per line of the text; ``lines``: the text
+        cut into lines by us (a label cut at word boundaries, 身份证/号码), joined by ``w:br``
+        within one paragraph. An ID number's document type (``…（港澳台居民居住证）``) goes on a
+        line of its own, so that the number is never broken (LibreOffice finds no break between
+        a digit and a full-width bracket)."""
         text = xml_text(text)
         if spec is not None and spec.get("format") == "id_number" and "（" in text:
             number, _, kind = text.partition("（")
             text = f"{number}\n（{kind}"
         paragraph = cell.paragraphs[0]
+        if lines is not None and len(lines) > 1:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if align == "left" else WD_ALIGN_PARAGRAPH.CENTER
+            for i, line in enumerate(lines):
+                if i:
+                    paragraph.add_run().add_break()
+                _add_run(paragraph, line, size=size)
+            return
         for i, line_text in enumerate(text.split("\n")):
             if i:
                 paragraph = cell.add_paragraph()
@@ -436,134 +472,103 @@ class _WordBuilder:
                 _add_run(paragraph, line_text, size=size)
 
     def _table_part(self, part: dict) -> None:
-        """一 / 四: a table of the definition. A repeat row's header rows start a Word table of
-        their own (Word repeats header rows only at a table's top); the block above it is kept
-        together and with what follows."""
+        """一 / 四: a table of the definition, on the PDF's grid (:func:`pdf.grid.walk`). A
+        repeat row's header rows start a Word table of their own (Word repeats header rows only
+        at a table's top); the block above it is kept together and with what follows. An empty
+        list prints one empty row to write in, as on paper."""
         self._heading(part["heading"])
-        rows = part["rows"]
-        split = len(rows)
-        for i, row in enumerate(rows):
-            if isinstance(row, dict):
-                split = i - int(row.get("header_rows", 0))
-                break
+        ncols = len(part["columns"])
+        rows = grid.walk(part, lambda path: len(self.draft.get(path) or []))
+        cells = self._cells(rows)
+        widths = self._column_widths(part, cells)
+        split = next((i for i, row in enumerate(rows) if row.header), len(rows))
         chunks = [rows[:split], rows[split:]] if 0 < split < len(rows) else [rows]
-        widths = self._column_widths(part)
-        keep_block = len(chunks) > 1
         for n, chunk in enumerate(chunks):
             if n:  # a hairline paragraph between the two Word tables of one printed table
                 gap = self.doc.add_paragraph()
                 _spacing(gap, line=1, exact=True)
                 gap.paragraph_format.keep_with_next = True
                 gap.add_run().font.size = Pt(1)
-            grid = _Grid(self.doc, widths, self._margin(part))
+            table = _Grid(self.doc, widths, grid.cell_padding_mm(ncols))
             if n < len(chunks) - 1:
-                grid.open_bottom()
-            header_rows = next((i for i, row in enumerate(chunk) if isinstance(row, dict)
-                                and int(row.get("header_rows", 0)) == i), 0)
-            covered: dict[int, list[int]] = {}  # grid column -> [rows left, span]
+                table.open_bottom()
             for i, row in enumerate(chunk):
-                if isinstance(row, dict):
-                    self._repeat_rows(grid, row, self._size(part))
-                    continue
                 # keep the block above the members with them, header rows with the first
                 # member, and a row of labels only (人员信息 …) with the row it heads
-                keep = (header_rows > 0 or (keep_block and n < len(chunks) - 1)
-                        or all("label" in c for c in row) and i < len(chunk) - 1)
-                self._static_row(grid, part, row, covered, header=i < header_rows, keep=keep)
+                keep = row.kind == "static" and (
+                    row.header or n < len(chunks) - 1
+                    or (all("label" in slot.spec for slot in row.cells) and i < len(chunk) - 1))
+                self._table_row(table, row, cells, widths, keep=keep)
+
+    def _cells(self, rows: list[grid.Row]) -> dict[grid.Slot, tuple[str, str | None]]:
+        """Each cell's text and field type."""
+        out = {}
+        for row in rows:
+            for slot in row.cells:
+                spec = slot.spec
+                ftype = None
+                if "field" in spec or "key" in spec:
+                    path = spec["field"] if "field" in spec else f"{slot.item_path}.{spec['key']}"
+                    ftype = self.form.field(path).type
+                out[slot] = (cell_text(self.draft, spec, slot.item_path, slot.index), ftype)
+        return out
 
     @staticmethod
-    def _size(part: dict) -> float:
-        """小四, or 五号 in a table too wide for it (四's eight columns), as the PDF."""
-        return TEAM_PT if len(part["columns"]) > COMPACT_ABOVE_COLUMNS else BODY_PT
+    def _kind(slot: grid.Slot, ftype: str | None) -> str | None:
+        if slot.rowspan > 1:  # a label merged over several rows reads downwards
+            return None
+        return grid.spec_kind(slot.spec, ftype)
 
-    @staticmethod
-    def _margin(part: dict) -> float:
-        return COMPACT_MARGIN_MM if len(part["columns"]) > COMPACT_ABOVE_COLUMNS else CELL_MARGIN_MM
-
-    def _column_widths(self, part: dict) -> list[float]:
-        """The definition's relative widths, adjusted to this draft's texts as the PDF does
-        (``pdf/tables.py``): first so that ID numbers, phone numbers and codes never break; then
-        names on one line and labels and short values on at most two; then those on one line —
-        each level taking room only from columns with room to spare at that level. Word lays
-        out by itself, so text widths are estimated from character classes."""
+    def _column_widths(self, part: dict, cells: dict[grid.Slot, tuple[str, str | None]]) -> list[float]:
+        """The definition's relative widths fitted to this draft's texts by the PDF's rules
+        (:func:`pdf.grid.column_widths`): identity numbers, phone numbers and codes never break;
+        labels break only between words; names on one line, short values on few lines; what is
+        left goes where it makes the table shortest. Text widths are estimated (:func:`_text_mm`)."""
         ncols = len(part["columns"])
-        total_mm = TEXT_W_MM
-        widths = [float(w) * total_mm / sum(part["columns"]) for w in part["columns"]]
-        size = self._size(part)
-        pad = 2 * self._margin(part) + 0.5
-        needs = [[0.0] * ncols for _ in range(3)]
+        base = [TEXT_W_MM * w / sum(part["columns"]) for w in part["columns"]]
+        sized = [grid.Sized(slot.row, slot.col, slot.span, text, self._kind(slot, ftype))
+                 for slot, (text, ftype) in cells.items()]
+        pad = 2 * grid.cell_padding_mm(ncols) + grid.SLACK_MM
+        return grid.column_widths(base, sized, _measurer(grid.table_pt(ncols)), pad)
 
-        def need(col: int, levels: tuple[float, float, float]) -> None:
-            for level, mm in enumerate(levels):
-                needs[level][col] = max(needs[level][col], mm)
-
-        def measure(col: int, spec: dict, text: str, path: str | None) -> None:
-            # one character of slack: a closing bracket may not start a line (kinsoku), so
-            # the character before it moves down with it
-            one = _text_mm(text, size) + pad
-            half = _text_mm(text[: (len(text) + 1) // 2 + 1], size) + pad
-            ftype = self.form.field(path).type if path else None
-            if "label" in spec or "index" in spec:
-                need(col, (0.0, half, one))
-            elif ftype in UNBREAKABLE_TYPES:
-                hard = _text_mm(text.split("（", 1)[0], size) + pad
-                need(col, (hard, hard, hard))
-            elif ftype == "name" and len(text) <= LONG_NAME:
-                need(col, (0.0, one, one))
-            elif ftype == "email" and 0 < len(text) <= LONG_EMAIL:
-                need(col, (0.0, half, half))
-            elif ftype in ("text", "choice") and 0 < len(text) <= SHORT_VALUE:
-                need(col, (0.0, half, one))
-
-        covered: dict[int, list[int]] = {}
-        for row in part["rows"]:
-            if isinstance(row, dict):
-                items = self.draft.get(row["repeat"]) or []
-                for index in range(len(items)):
-                    item_path = f"{row['repeat']}[{index}]"
-                    for col, span, spec, _ in _layout_row(row["cells"], {}, ncols):
-                        if span == 1:
-                            path = f"{item_path}.{spec['key']}" if "key" in spec else None
-                            measure(col, spec, cell_text(self.draft, spec, item_path, index), path)
-                continue
-            for col, span, spec, vmerge in _layout_row(row, covered, ncols):
-                if spec is None or span != 1 or vmerge is not None:
-                    continue
-                measure(col, spec, cell_text(self.draft, spec), spec.get("field"))
-        return _fit_widths(widths, needs)
-
-    def _static_row(self, grid: _Grid, part: dict, row: list[dict], covered: dict[int, list[int]],
-                    *, header: bool, keep: bool) -> None:
-        """A row of the definition. Short rows never split across pages; one holding long text
-        (a para field) may. A ``min_height_mm`` (the 签名 cell) sets an at-least row height."""
-        height = max((float(c.get("min_height_mm", 0)) for c in row), default=0) or None
-        has_para = any("field" in c and self.form.field(c["field"]).type == "para" for c in row)
-        tr = grid.row(min_height_mm=height, header=header, cant_split=not has_para)
-        for col, span, spec, vmerge in _layout_row(row, covered, grid.ncols):
-            cell = grid.cell(tr, col, span, vmerge=vmerge)
-            if spec is not None:
-                size = self._size(part)
-                text = cell_text(self.draft, spec)
-                long = "field" in spec and (span > 1 or self.form.field(spec["field"]).type == "para")
-                self._fill(cell, text, align="left" if long else "center", size=size, spec=spec)
+    def _table_row(self, table: _Grid, row: grid.Row, cells: dict[grid.Slot, tuple[str, str | None]],
+                   widths: list[float], *, keep: bool) -> None:
+        """One row. Rows of the definition never split across pages unless they hold long text
+        (a para field); list items may. A ``min_height_mm`` (the 签名 cell) sets an at-least row
+        height; the repeat row's header rows repeat on each page."""
+        ncols = table.ncols
+        size, pad = grid.table_pt(ncols), 2 * grid.cell_padding_mm(ncols)
+        measure = _measurer(size)
+        has_para = any(cells[slot][1] == "para" for slot in row.cells)
+        height = row.min_height_mm or (MIN_ROW_MM if row.kind == "empty" else None)  # room to write in
+        tr = table.row(min_height_mm=height, header=row.header,
+                       cant_split=row.kind == "static" and not has_para)
+        for slot in row.slots:
+            vmerge = "continue" if slot.spec is None else "restart" if slot.rowspan > 1 else None
+            cell = table.cell(tr, slot.col, slot.span, vmerge=vmerge)
+            if slot.spec is not None:
+                text, ftype = cells[slot]
+                avail = sum(widths[slot.col:slot.col + slot.span]) - pad
+                if "label" in slot.spec or "text" in slot.spec:
+                    lines = grid.label_lines(xml_text(text), avail, measure) if slot.rowspan == 1 else None
+                    self._fill(cell, text, size=size, spec=slot.spec, lines=lines)
+                else:
+                    centred = ftype != "para" and grid.centred(slot.span, text, measure(text) <= avail)
+                    # a short value (学历, 所在部门) cut between words like a label: Word would
+                    # cut it anywhere (研发中/心, 硕士研/究生)
+                    lines = grid.label_lines(xml_text(text), avail, measure) \
+                        if self._kind(slot, ftype) == "short" else None
+                    self._fill(cell, text, align="center" if centred else "left", size=size, spec=slot.spec,
+                               lines=lines)
             if keep:
                 for paragraph in cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
 
-    def _repeat_rows(self, grid: _Grid, row: dict, size: float) -> None:
-        """One row per list item (序号 1…n); these rows may break across pages."""
-        for index in range(len(self.draft.get(row["repeat"]) or [])):
-            item_path = f"{row['repeat']}[{index}]"
-            tr = grid.row()
-            for col, span, spec, _ in _layout_row(row["cells"], {}, grid.ncols):
-                self._fill(grid.cell(tr, col, span), cell_text(self.draft, spec, item_path, index),
-                           size=size, spec=spec)
-
     def _box(self, part: dict) -> None:
         """二 / 三: one bordered cell holding the text as editable paragraphs."""
         self._heading(part["heading"])
-        grid = _Grid(self.doc, [1])
-        cell = grid.cell(grid.row(min_height_mm=BOX_MIN_MM.get(part["field"], 90)), 0, valign="top")
+        table = _Grid(self.doc, [1], BOX_PADDING_MM)
+        cell = table.cell(table.row(min_height_mm=BOX_MIN_MM), 0, valign="top")
         first = cell.paragraphs[0]
         if part.get("title"):
             first.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -582,19 +587,19 @@ class _WordBuilder:
     def _opinion(self, part: dict) -> None:
         """五: label cell and opinion cell with clear room for the seal."""
         self._heading(part["heading"])
-        seal_w, seal_h = (part.get("seal_area_mm") or [SEAL_ROOM_MM, SEAL_ROOM_MM])[:2]
-        grid = _Grid(self.doc, OPINION_WIDTHS)
-        tr = grid.row(min_height_mm=seal_h + 55, cant_split=True)
-        self._fill(grid.cell(tr, 0), part["label"])
-        cell = grid.cell(tr, 1, valign="top")
+        seal_w, seal_h = (part.get("seal_area_mm") or [OPINION_SEAL_MM, OPINION_SEAL_MM])[:2]
+        table = _Grid(self.doc, OPINION_WIDTHS)
+        tr = table.row(min_height_mm=seal_h + 55, cant_split=True)
+        self._fill(table.cell(tr, 0), part["label"])
+        cell = table.cell(tr, 1, valign="top")
         text = cell.paragraphs[0]
         text.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
         _spacing(text, before=8, line=1.5)
         _add_run(text, part["text"])
         seal = cell.add_paragraph()
-        room_w, room_h = seal_w + 2 * SEAL_MARGIN_MM, seal_h + 2 * SEAL_MARGIN_MM
+        room_w, room_h = seal_w + 2 * OPINION_SEAL_MARGIN_MM, seal_h + 2 * OPINION_SEAL_MARGIN_MM
         cell_mm = TEXT_W_MM * OPINION_WIDTHS[1] / sum(OPINION_WIDTHS)
-        seal.paragraph_format.left_indent = Mm(max(0.0, cell_mm - room_w - 2 * CELL_MARGIN_MM))
+        seal.paragraph_format.left_indent = Mm(max(0.0, cell_mm - room_w - 2 * CELL_PADDING_MM))
         # 单位签章： at the top left of an empty area (the seal's room and a margin) below it.
         _spacing(seal, before=18, line=1.5)
         seal.paragraph_format.space_after = Twips(math.ceil(room_h / 25.4 * 1440))
@@ -612,21 +617,24 @@ class _WordBuilder:
         for run in heading.runs:
             run.font.size = Pt(PAGE_TITLE_PT)
         _spacing(heading, before=0, after=18)
-        grid = _Grid(self.doc, ATTACHMENT_WIDTHS)
-        tr = grid.row(header=True, cant_split=True)
-        for col, column in enumerate(part["columns"]):
-            self._fill(grid.cell(tr, col), column["label"])
+        labels = [column["label"] for column in part["columns"]]
+        base = [TEXT_W_MM * w / sum(ATTACHMENT_LIST_COLUMNS) for w in ATTACHMENT_LIST_COLUMNS]
+        measure, pad = _measurer(BODY_PT), 2 * CELL_PADDING_MM + grid.SLACK_MM
+        table = _Grid(self.doc, grid.fit_widths(base, [[measure(label) + pad for label in labels]]))
+        tr = table.row(header=True, cant_split=True)
+        for col, label in enumerate(labels):
+            self._fill(table.cell(tr, col), label)
         items = self.draft.get(part["field"]) or []
         for index, item in enumerate(items):
-            tr = grid.row()
+            tr = table.row()
             # 页数 as the PDF counts it (an image is one page); blank when the file is unusable
             info = inspect_file(self.draft, item.get("file") or "")
             pages = str(info.pages) if getattr(info, "pages", None) else ""
             values = (str(index + 1), item.get("category") or "", item.get("title") or "", pages)
             for col, value in enumerate(values):
-                self._fill(grid.cell(tr, col), value, align="left" if col == 2 else "center")
+                self._fill(table.cell(tr, col), value, align="left" if col == 2 else "center")
         if not items:
-            self._fill(grid.cell(grid.row(), 0, grid.ncols), part.get("empty_text") or NONE_TEXT)
+            self._fill(table.cell(table.row(), 0, table.ncols), part.get("empty_text") or NONE_TEXT)
         note = self.doc.add_paragraph()
         _spacing(note, before=9, line=1.5)
         _add_run(note, ATTACHMENT_NOTE)
@@ -636,11 +644,12 @@ class _WordBuilder:
     def _headers_and_footers(self) -> None:
         """The 草稿 header on every page (draft mode only); on body pages the footer
         第 n 页 共 m 页 with the fingerprint at the outer edge (odd and even footers differ, as the
-        margins are mirrored). PAGE and NUMPAGES count the whole document, cover included, so
-        the numbers are right in Word, WPS and LibreOffice alike (a body-only count needs
-        SECTIONPAGES or a formula field, which LibreOffice does not compute)."""
+        margins are mirrored). The body's pages are numbered from 1 and counted up to the
+        bookmark at its end (module doc)."""
         self.doc.settings.odd_and_even_pages_header_footer = True
         cover, body = self.doc.sections[0], self.doc.sections[-1]
+        _restart_numbering(body)
+        _mark_end(self.doc)
         if self.draft_mode:  # each section its own headers (LibreOffice misplaces the text
             # under a header a section inherits, on that section's first page)
             for header in (cover.header, cover.even_page_header, body.header, body.even_page_header):
@@ -658,11 +667,14 @@ class _WordBuilder:
             tabs.add_tab_stop(Mm(TEXT_W_MM), WD_TAB_ALIGNMENT.RIGHT)
             if not outer_right:
                 _add_run(paragraph, fingerprint, size=FOOTER_SMALL_PT)
-            _add_run(paragraph, "\t第 ", size=FOOTER_PT)
-            _add_field(paragraph, "PAGE", "1", FOOTER_PT)
-            _add_run(paragraph, " 页 共 ", size=FOOTER_PT)
-            _add_field(paragraph, "NUMPAGES", "1", FOOTER_PT)
-            _add_run(paragraph, " 页", size=FOOTER_PT)
+            _add_run(paragraph, "\t", size=FOOTER_PT)
+            for piece in re.split(r"(\{n\}|\{m\})", PAGE_OF):
+                if piece == "{n}":
+                    _add_field(paragraph, "PAGE", "1", FOOTER_PT)
+                elif piece == "{m}":
+                    _add_field(paragraph, f"PAGEREF {BODY_END}", "1", FOOTER_PT)
+                elif piece:
+                    _add_run(paragraph, piece, size=FOOTER_PT)
             if outer_right:
                 _add_run(paragraph, "\t" + fingerprint, size=FOOTER_SMALL_PT)
 
@@ -689,32 +701,6 @@ class _WordBuilder:
         return _reproducible_zip(buffer.getvalue(), self.stamp)
 
 
-def _layout_row(row: list[dict], covered: dict[int, list[int]], ncols: int):
-    """The cells of one row as (grid column, span, spec, vMerge): ``spec`` None for a cell
-    continuing a ``rowspan`` from above. ``covered`` (column -> [rows left, span]) carries the
-    row spans from one row to the next."""
-    cells = iter(row)
-    col = 0
-    while col < ncols:
-        if col in covered:
-            left, span = covered[col]
-            if left <= 1:
-                del covered[col]
-            else:
-                covered[col][0] = left - 1
-            yield col, span, None, "continue"
-            col += span
-            continue
-        spec = next(cells, None)
-        if spec is None:
-            return
-        span, rowspan = int(spec.get("span", 1)), int(spec.get("rowspan", 1))
-        if rowspan > 1:
-            covered[col] = [rowspan - 1, span]
-        yield col, span, spec, "restart" if rowspan > 1 else None
-        col += span
-
-
 def _text_mm(text: str, size: float) -> float:
     """Estimated width of ``text`` at ``size`` pt: full-width characters one em, others half
     (Times New Roman digits are exactly half an em), capitals and wide letters three quarters."""
@@ -729,22 +715,33 @@ def _text_mm(text: str, size: float) -> float:
     return ems * size / 72 * 25.4
 
 
-def _fit_widths(widths: list[float], levels: list[list[float]]) -> list[float]:
-    """Column widths adjusted level by level (their sum kept): columns short of their need at
-    a level take room from columns with more than their own need, in proportion to the surplus;
-    if there is not enough, deficits are met in part. (The PDF's ``fit_widths``.)"""
-    widths = list(widths)
-    cumulative = [0.0] * len(widths)
-    for level in levels:
-        cumulative = [max(a, b) for a, b in zip(cumulative, level)]
-        deficit = [max(0.0, n - w) for n, w in zip(cumulative, widths)]
-        surplus = [max(0.0, w - n) for n, w in zip(cumulative, widths)]
-        need, have = sum(deficit), sum(surplus)
-        if need <= 0 or have <= 0:
-            continue
-        moved = min(need, have)
-        widths = [w + d * moved / need - s * moved / have for w, d, s in zip(widths, deficit, surplus)]
-    return widths
+@lru_cache(maxsize=8)
+def _measurer(size: float) -> Callable[[str], float]:
+    """:func:`_text_mm` at ``size`` pt, as a measurer for :mod:`pdf.grid`."""
+    return lru_cache(maxsize=8192)(lambda text: _text_mm(text, size))
+
+
+def _restart_numbering(section: Any) -> None:
+    """Number the pages of ``section`` from 1 (``w:pgNumType``, in the schema's place)."""
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:pgNumType")):
+        sect_pr.remove(old)
+    number_type = _el("w:pgNumType", start="1")
+    later = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+             "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+    follower = next((child for child in sect_pr if child.tag in {qn(t) for t in later}), None)
+    if follower is not None:
+        follower.addprevious(number_type)
+    else:
+        sect_pr.append(number_type)
+
+
+def _mark_end(doc: Any) -> None:
+    """The bookmark :data:`BODY_END` at the end of the document's last paragraph."""
+    body = doc.element.body
+    last = [child for child in body if child.tag == qn("w:p")][-1]
+    last.append(_el("w:bookmarkStart", id="0", name=BODY_END))
+    last.append(_el("w:bookmarkEnd", id="0"))
 
 
 def _reproducible_zip(blob: bytes, stamp: dt.datetime) -> bytes:

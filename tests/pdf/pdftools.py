@@ -6,12 +6,16 @@
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
+
+from forms.display import DRAFT_MARK, FINGERPRINT_LABEL
 
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("pdftotext", "pdffonts", "pdftoppm", "pdfinfo", "qpdf")
@@ -38,7 +42,8 @@ def normalize(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-_FURNITURE = re.compile(r"第\d+页共\d+页|草稿指纹[0-9A-F]{8}|（此页无正文）|草稿")
+_FURNITURE = re.compile(
+    rf"第\d+页共\d+页|{re.escape(normalize(FINGERPRINT_LABEL))}[0-9A-F]{{8}}|（此页无正文）|{re.escape(DRAFT_MARK)}")
 
 
 def content(text: str) -> str:
@@ -87,3 +92,56 @@ def in_order(haystack: str, needles: list[str]) -> list[str]:
         else:
             pos = found + len(needle)
     return missing
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as ``pdftotext -bbox`` places it: points from the top left of the page."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def words(path: Path, pages: int) -> list[list[Word]]:
+    """The words of pages 1…``pages`` (list index = page − 1), as placed on the page."""
+    out = run("pdftotext", "-bbox", "-f", "1", "-l", str(pages), path, "-").stdout
+    return [[Word(float(a), float(b), float(c), float(d), html.unescape(t))
+             for a, b, c, d, t in _WORD.findall(page)] for page in re.split(r"<page ", out)[1:]]
+
+
+def pixels(image: Image.Image) -> list[tuple[int, int, int]]:
+    """The RGB pixels of ``image``, row by row."""
+    data = image.convert("RGB").tobytes()
+    return [tuple(data[i:i + 3]) for i in range(0, len(data), 3)]
+
+
+def _dark_rows(image: Image.Image, box: tuple[int, int, int, int], threshold: int) -> list[list[bool]]:
+    region = image.crop(box).convert("L")
+    width = region.size[0]
+    data = [v < threshold for v in region.tobytes()]
+    return [data[i:i + width] for i in range(0, len(data), width)]
+
+
+def horizontal_rules(image: Image.Image, x0: float, x1: float, dpi: int, *, share: float = 0.95,
+                     threshold: int = 160) -> list[float]:
+    """The heights (points from the top of the page) of the pixel rows of ``image`` that are
+    dark over at least ``share`` of the span ``x0``…``x1`` (points): ruled lines across it."""
+    k = dpi / 72
+    rows = _dark_rows(image, (round(x0 * k), 0, round(x1 * k), image.size[1]), threshold)
+    return [y / k for y, row in enumerate(rows) if sum(row) >= share * len(row)]
+
+
+def vertical_rules(image: Image.Image, y0: float, y1: float, dpi: int, *, share: float = 0.5,
+                   threshold: int = 160) -> list[float]:
+    """The x positions (points) of the pixel columns dark over at least ``share`` of the band
+    ``y0``…``y1`` (points from the top): the vertical lines of a table running through it."""
+    k = dpi / 72
+    rows = _dark_rows(image, (0, round(y0 * k), image.size[0], round(y1 * k)), threshold)
+    columns = [sum(col) for col in zip(*rows, strict=True)]
+    return [x / k for x, n in enumerate(columns) if n >= share * len(rows)]

@@ -36,7 +36,6 @@ from pdf.attachments import (
     Placement,
     _Copier,
     assert_clean_pdf,
-    attachment_box,
     draw_image_page,
     fit_into_box,
     fit_page_to_a4,
@@ -46,12 +45,15 @@ from pdf.attachments import (
     sanitize_pdf,
     sanitized_pdf_pages,
 )
+from pdf import layout
 from tests import attachment_samples as samples
 from tests.tools import requires_tools
 
 pytestmark = requires_tools("qpdf", "pdftotext", "pdfinfo", "pdftoppm")
 
 A4_W, A4_H = A4
+#: The printer's own attachment area, on a right-hand page (the one box there is).
+BOX = layout.attachment_box(1, simplex=False)
 #: The raw tokens that must not appear in an uncompressed sanitised file (a name ends at a
 #: delimiter or white space, so /AAAAAA+Font would not count).
 RAW_FORBIDDEN = [b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/OpenAction", b"/AA", b"/URI",
@@ -242,14 +244,15 @@ def test_rotated_and_cropped_pages_look_the_same(rotate: int, cropbox, tmp_path:
     assert "Rotated marker" in text_of(clean_path)
 
 
-def test_content_cannot_escape_its_placement(tmp_path: Path) -> None:
+@pytest.mark.parametrize("over", [True, False], ids=["over", "under"])  # the printer merges under
+def test_content_cannot_escape_its_placement(over: bool, tmp_path: Path) -> None:
     """A page that pops a graphics state it never pushed cannot undo its placement: the page
     lives in a form XObject, whose graphics state stack is its own."""
 
     def printed(page) -> Image.Image:
         writer = PdfWriter()
         target = writer.add_blank_page(A4_W, A4_H)
-        merge_onto(target, page, (300.0, 300.0, 200.0, 200.0))
+        merge_onto(target, page, (300.0, 300.0, 200.0, 200.0), over=over)
         out = io.BytesIO()
         writer.write(out)
         return render(write(tmp_path, "placed.pdf", out.getvalue()))
@@ -292,17 +295,26 @@ def corners(placement: Placement, width: float, height: float) -> dict[str, tupl
 
 
 def test_attachment_box_leaves_the_binding_and_the_footer_free() -> None:
-    x, y, w, h = attachment_box("left")
-    assert x == pytest.approx(25 / 25.4 * 72) and A4_W - (x + w) == pytest.approx(15 / 25.4 * 72)
-    assert y >= 15 / 25.4 * 72
-    rx, _, rw, _ = attachment_box("right")
-    assert A4_W - (rx + rw) == pytest.approx(x)
-    with pytest.raises(ValueError):
-        attachment_box("top")
+    """One attachment area, pdf.layout's: the binding margin (≥ 25 mm) on the binding side of
+    each page — left on right-hand pages and on every page in simplex, right on left-hand pages
+    in duplex — and the footer band below it free."""
+    binding = 25 * layout.mm
+    for page, simplex in ((1, False), (2, False), (1, True), (2, True)):
+        x, y, w, h = layout.attachment_box(page, simplex)
+        left, right = x, A4_W - (x + w)
+        if layout.binding_left(page, simplex):
+            assert left >= binding and left == pytest.approx(layout.BINDING)
+            assert right == pytest.approx(layout.ATTACHMENT_OUTER)
+        else:
+            assert right >= binding and right == pytest.approx(layout.BINDING)
+            assert left == pytest.approx(layout.ATTACHMENT_OUTER)
+        assert y >= layout.FOOTER_BASELINE + 5 * layout.mm  # clear of the footer line
+        assert y + h + layout.ATTACHMENT_CAPTION_HEIGHT == pytest.approx(A4_H - layout.ATTACHMENT_TOP)
+    assert layout.attachment_box(2, simplex=True) == layout.attachment_box(1, simplex=True)
 
 
 def test_portrait_a4_is_scaled_down_and_centred() -> None:
-    box = attachment_box()
+    box = BOX
     placement = fit_into_box(A4_W, A4_H, box)
     assert not placement.rotated and placement.scale < 1
     x, y, w, h = placement.rect
@@ -314,7 +326,7 @@ def test_portrait_a4_is_scaled_down_and_centred() -> None:
 
 
 def test_landscape_is_turned_with_its_top_at_the_binding_edge() -> None:
-    box = attachment_box()
+    box = BOX
     placement = fit_into_box(A4_H, A4_W, box)
     upright = fit_into_box(A4_H, A4_W, box, allow_rotate=False)
     assert placement.rotated and placement.scale > upright.scale
@@ -336,7 +348,7 @@ def test_small_content_is_never_enlarged() -> None:
 
 def test_fit_page_to_a4_respects_rotate(tmp_path: Path) -> None:
     reader = PdfReader(io.BytesIO(samples.pdf_with_page_box(rotate=90, mediabox=(0, 0, 800, 600))))
-    placement = fit_page_to_a4(reader.pages[0])
+    placement = fit_page_to_a4(reader.pages[0], BOX)
     # Upright the page is 600 × 800 (portrait): no turn needed.
     assert not placement.rotated
     assert placement.rect[2] / placement.rect[3] == pytest.approx(600 / 800)
@@ -347,7 +359,7 @@ def test_sanitised_pages_merged_onto_a4(hostile: bytes, tmp_path: Path) -> None:
     landscape = samples.pdf_with_page_box(rotate=0, mediabox=(0, 0, 900, 500))
     for page in sanitized_pdf_pages(hostile) + sanitized_pdf_pages(landscape):
         target = writer.add_blank_page(A4_W, A4_H)
-        merge_onto(target, page)
+        merge_onto(target, page, BOX)
     out = io.BytesIO()
     writer.write(out)
     path = write(tmp_path, "a4.pdf", out.getvalue())
@@ -362,7 +374,7 @@ def test_sanitised_pages_merged_onto_a4(hostile: bytes, tmp_path: Path) -> None:
 # --- images ----------------------------------------------------------------------------------
 
 
-def draw(tmp_path: Path, data: bytes, box=None, **kwargs) -> tuple[Path, Placement]:
+def draw(tmp_path: Path, data: bytes, box=BOX, **kwargs) -> tuple[Path, Placement]:
     import reportlab.rl_config as rl_config
 
     saved, rl_config.invariant = rl_config.invariant, 1
@@ -451,7 +463,7 @@ def test_image_size_from_resolution() -> None:
 def test_large_landscape_image_is_turned_and_scaled(tmp_path: Path) -> None:
     data = samples.jpeg((3000, 2000), dpi=150)
     _, placement = draw(tmp_path, data)
-    box = attachment_box()
+    box = BOX
     assert placement.rotated and placement.scale < 1
     x, y, w, h = placement.rect
     assert box[0] - 1e-6 <= x and x + w <= box[0] + box[2] + 1e-6
@@ -469,7 +481,7 @@ def test_large_landscape_image_is_turned_and_scaled(tmp_path: Path) -> None:
 def test_unusable_images_raise_value_error(data: bytes, tmp_path: Path) -> None:
     canvas = Canvas(io.BytesIO(), pagesize=A4)
     with pytest.raises(ValueError):
-        draw_image_page(canvas, data)
+        draw_image_page(canvas, data, BOX)
     with pytest.raises(ValueError):
         image_page_size(data)
 

@@ -4,9 +4,10 @@ cropped where the layout recorded them (pdf.layout.Marks), every pixel white."""
 from __future__ import annotations
 
 import pytest
+from reportlab.lib.units import mm
 
 from pdf import layout
-from tests.pdf.pdftools import TOOLS, non_white, render_page
+from tests.pdf.pdftools import TOOLS, non_white, normalize, page_texts, render_page, vertical_rules
 from tests.tools import requires_tools
 
 pytestmark = requires_tools(*TOOLS)
@@ -70,8 +71,48 @@ def test_opinion_seal_area_is_clear(printed, tmp_path):
     assert non_white(image, (left, bottom, right + 40, bottom + 60)) > 0
 
 
-def test_areas_do_not_move_in_simplex(printed_sample, printed_sample_simplex):
-    """Simplex changes where pages fall, not what is on them."""
-    a, b = printed_sample.result.areas, printed_sample_simplex.result.areas
-    assert b["cover_seal"] == a["cover_seal"]
-    assert b["signature"].height_mm == pytest.approx(a["signature"].height_mm)
+@pytest.mark.parametrize("name", ["sample", "maximal"])
+def test_areas_keep_their_place_in_the_text_block(name, request):
+    """Simplex changes where pages fall and which side is bound, not what is on them: every
+    area sits at the same place inside the text block, whichever side the block moved to."""
+    duplex = request.getfixturevalue(f"printed_{name}")
+    simplex = request.getfixturevalue(f"printed_{name}_simplex")
+    for key, a in duplex.result.areas.items():
+        b = simplex.result.areas[key]
+        if a.page == 1:  # the cover is page 1 in both
+            assert b == a
+            continue
+        offset_a = a.x0 - layout.frame_x(a.page, simplex=False)
+        offset_b = b.x0 - layout.frame_x(b.page, simplex=True)
+        assert offset_b == pytest.approx(offset_a), key
+        assert (b.y0, b.width_mm, b.height_mm) == pytest.approx((a.y0, a.width_mm, a.height_mm)), key
+
+
+def _table_edges(printed, page: int, tmp_path) -> tuple[float, float]:
+    """The left and right margins (mm) of page ``page``, measured at the outer vertical rules
+    of the tables on it: tables fill the text block's width."""
+    image = render_page(printed.path, page, tmp_path, DPI)
+    rules = vertical_rules(image, layout.TOP + 5 * mm, layout.PAGE_HEIGHT - layout.BOTTOM - 5 * mm, DPI)
+    assert rules, page
+    return min(rules) / mm, (layout.PAGE_WIDTH - max(rules)) / mm
+
+
+def test_binding_side_is_the_wider_margin_on_odd_and_even_pages(printed_maximal, printed_maximal_simplex,
+                                                                  tmp_path):
+    """Measured on paper: the member table's ruled edges sit 28 mm from the binding edge and
+    26 mm from the outer edge — left binding on odd (right-hand) pages, right binding on even
+    ones in duplex; left binding on every page in simplex."""
+    for printed, simplex in ((printed_maximal, False), (printed_maximal_simplex, True)):
+        kinds = printed.result.marks.page_kinds
+        texts = page_texts(printed.path, printed.pages)
+        tables = [p for p, (kind, text) in enumerate(zip(kinds, texts, strict=True), 1)
+                  if kind == "body" and "项目组全部成员" in normalize(text) and "五、" not in text]
+        odd = next(p for p in tables if p % 2 == 1)
+        even = next(p for p in tables if p % 2 == 0)
+        for page in (odd, even):
+            left, right = _table_edges(printed, page, tmp_path)
+            bound_left = simplex or page % 2 == 1  # right-hand pages are odd: cover, blank back, 1…
+            binding, outer = (left, right) if bound_left else (right, left)
+            assert binding == pytest.approx(layout.BINDING_MM, abs=0.5), (simplex, page, left, right)
+            assert outer == pytest.approx(layout.OUTER_MM, abs=0.5), (simplex, page, left, right)
+            assert binding > outer

@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
+from forms.display import FINGERPRINT_LABEL
 from pdf import layout
 from tests.pdf.pdftools import TOOLS, normalize, page_texts, run
 from tests.tools import requires_tools
@@ -19,6 +20,7 @@ pytestmark = requires_tools(*TOOLS)
 
 A4 = (595.28, 841.89)
 FOOTER = re.compile(r"第(\d+)页共(\d+)页")
+LABEL = normalize(FINGERPRINT_LABEL)
 
 
 def test_all_pages_are_a4_portrait(printed_any):
@@ -66,8 +68,28 @@ def test_simplex_has_no_blank_pages(name, request):
     assert printed.pages == duplex.pages - duplex.result.marks.page_kinds.count("blank") - 1
 
 
-def test_simplex_viewer_preference_and_binding(printed_sample_simplex):
+def test_simplex_viewer_preference_and_binding(printed_sample_simplex, printed_maximal_simplex):
+    """Simplex: the print dialog starts at one-sided printing, and every sheet is bound on its
+    left, so the text block keeps the binding margin on the left of even pages too (no
+    mirroring), while the duplex print mirrors it there."""
     assert "/Simplex" in _viewer_preferences(printed_sample_simplex.result.pdf)["/Duplex"]
+    for printed in (printed_sample_simplex, printed_maximal_simplex):
+        lefts = _block_lefts(printed)
+        even = [x for page, x in lefts.items() if page % 2 == 0]
+        odd = [x for page, x in lefts.items() if page % 2 == 1]
+        assert even and odd
+        assert min(even) == pytest.approx(layout.BINDING, abs=0.5)  # a heading or grid edge
+        assert min(even) == pytest.approx(min(odd), abs=0.5)
+        for slot in printed.result.marks.slots:
+            assert slot.box[0] == pytest.approx(layout.BINDING)
+
+
+def _block_lefts(printed) -> dict[int, float]:
+    """The left edge of the text block's text on each body page: the leftmost word."""
+    boxes = _word_boxes(printed.path, printed.pages)
+    kinds = printed.result.marks.page_kinds
+    return {page: min(x0 for x0, _, _ in found) for page, found in enumerate(boxes, 1)
+            if found and kinds[page - 1] == "body"}
 
 
 def _viewer_preferences(pdf: bytes) -> dict:
@@ -85,10 +107,10 @@ def test_footers_number_every_page_after_the_cover(printed_any):
     for page, (text, kind) in enumerate(zip(texts, kinds, strict=True), 1):
         flat = normalize(text)
         if kind in ("cover", "cover_back"):
-            assert not FOOTER.search(flat) and "草稿指纹" not in flat
+            assert not FOOTER.search(flat) and LABEL not in flat
             continue
         assert FOOTER.findall(flat) == [(str(page - first + 1), str(total))], page
-        assert f"草稿指纹{fingerprint}" in flat, page
+        assert f"{LABEL}{fingerprint}" in flat, page
 
 
 def test_fingerprint_is_the_drafts(printed_sample):
@@ -151,7 +173,9 @@ def test_long_texts_flow_across_pages(printed_maximal):
     plan = [i for i, t in enumerate(texts) if "三、项目实施方案" in t]
     assert plan
     assert "联合体围绕" in texts[plan[0] + 1]  # the plan continues on the next page
-    member_pages = [i for i, t in enumerate(texts) if re.search(r"\d{17}[\dX]", t) and "人员信息" not in t]
+    members = printed_maximal.draft.get("team.members")
+    rows = [f"{k + 1}{m['name']}{m['id_number']}" for k, m in enumerate(members)]
+    member_pages = [i for i, t in enumerate(texts) if any(row in t for row in rows)]
     assert len(member_pages) >= 4
     for i in member_pages:
         assert "项目组全部成员序号姓名身份证号码" in texts[i], i + 1

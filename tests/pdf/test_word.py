@@ -18,13 +18,14 @@ from docx.enum.section import WD_SECTION
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from forms.display import NONE_TEXT, long_date
+from forms.display import FINGERPRINT_LABEL, NONE_TEXT, PAGE_OF, long_date
 from forms.draft import Draft, dump_draft_json
 from forms.idnumbers import id_check_char
 from forms.sample import sample_draft
 from forms.text import count_zi
 from forms.validate import validate
-from pdf.word import DRAFT_HEADER, render_docx, write_docx, xml_text
+from pdf import grid
+from pdf.word import BODY_END, DRAFT_HEADER, TEXT_W_MM, _text_mm, render_docx, write_docx, xml_text
 from tests.drafts import PDF_ATTACHMENT_TEXTS, ext_b_names, maximal_draft
 from tests.tools import requires_tools
 
@@ -137,18 +138,21 @@ def _part_xml(blob: bytes, name: str) -> str:
         return z.read(name).decode("utf-8")
 
 
-def _paragraph_texts(element) -> list[str]:
-    """Text of every paragraph under ``element`` (table cells included), tabs as \\t."""
+def _paragraph_texts(element, br: str = "\n") -> list[str]:
+    """Text of every paragraph under ``element`` (table cells included), tabs as \\t, manual line
+    breaks as ``br``."""
     texts = []
     for p in element.iter(f"{W}p"):
-        marks = {f"{W}tab": "\t", f"{W}br": "\n"}
+        marks = {f"{W}tab": "\t", f"{W}br": br}
         texts.append("".join(marks.get(node.tag) or node.text or ""
                              for node in p.iter(f"{W}t", f"{W}tab", f"{W}br")))
     return texts
 
 
 def _body_text(document) -> str:
-    return "\n".join(_paragraph_texts(document.element.body))
+    """The body's text as a reader finds values in it: the manual line breaks that cut labels
+    and short values between words (身份证/号码, 研发/中心) joined up."""
+    return "\n".join(_paragraph_texts(document.element.body, br=""))
 
 
 def _expected_values(draft: Draft) -> list[str]:
@@ -242,8 +246,8 @@ def test_merged_cells_of_team(sample: Draft, sample_bytes: bytes) -> None:
     rows = members._tbl.findall(qn("w:tr"))
     assert [_span(tc) for tc in _tcs(rows[0])] == [8]  # 项目组全部成员 across the table
     assert members.cell(0, 0).text == "项目组全部成员"
-    assert [c.text for c in members.rows[1].cells] == ["序号", "姓名", "身份证号码", "所在部门", "职务/职称",
-                                                      "学历", "现从事专业", "承担任务"]
+    assert [c.text.replace("\n", "") for c in members.rows[1].cells] == [
+        "序号", "姓名", "身份证号码", "所在部门", "职务/职称", "学历", "现从事专业", "承担任务"]
     for tr in rows[2:]:
         assert [_span(tc) for tc in _tcs(tr)] == [1] * 8
     # the two header rows repeat on every page; member rows may break across pages
@@ -252,6 +256,59 @@ def test_merged_cells_of_team(sample: Draft, sample_bytes: bytes) -> None:
     assert all(tr.find(f"{W}trPr/{W}cantSplit") is None for tr in rows[2:])
     n = len(rows) - 2
     assert [members.cell(2 + i, 0).text for i in range(n)] == [str(i + 1) for i in range(n)]
+
+
+def _grid_mm(table) -> list[float]:
+    return [int(g.get(qn("w:w"))) / 1440 * 25.4 for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+
+
+def _cuts(text: str) -> tuple[str, list[int]]:
+    """A cell's text with its manual line breaks removed, and where they were."""
+    pieces = text.split("\n")
+    return "".join(pieces), [sum(len(p) for p in pieces[:k]) for k in range(1, len(pieces))]
+
+
+def test_tables_on_the_pdf_grid(maximal: Draft, maximal_bytes: bytes) -> None:
+    """The members table of the maximal draft, laid out by the PDF's rules (pdf/grid.py): 序号
+    and 身份证号码 on one line, labels and short values cut only between words (现从事/专业,
+    硕士/研究生, never 研发中/心), 承担任务 at least its share of the definition."""
+    leader, members = _tables(_open(maximal_bytes))[3:5]
+    widths = _grid_mm(members)
+    assert sum(widths) == pytest.approx(TEXT_W_MM, abs=0.1)
+    assert _grid_mm(leader) == pytest.approx(widths, abs=0.01)  # one printed table
+    columns = maximal.form.part("team")["columns"]
+    assert widths[7] >= TEXT_W_MM * columns[7] / sum(columns) - 0.1
+    pad = 2 * grid.COMPACT_PADDING_MM
+    assert widths[0] >= _text_mm("序号", grid.COMPACT_PT) + pad
+    assert widths[2] >= _text_mm("11010519670822107X", grid.COMPACT_PT) + pad
+    header = [c.text for c in members.rows[1].cells]
+    assert header[0] == "序号" and header[2] == "身份证号码"
+    broken = 0
+    for table in (leader, members):
+        for row in table.rows:
+            for cell in row.cells:
+                if "\n" not in cell.text or not grid.is_cjk_text(cell.text.replace("\n", "")):
+                    continue
+                text, cuts = _cuts(cell.text)
+                assert set(cuts) <= set(grid.break_positions(text)), cell.text
+                assert all(len(p) > 1 for p in cell.text.split("\n")), cell.text
+                broken += 1
+    assert broken > 20  # header labels and 学历, 所在部门 … of sixty members
+
+
+def test_numbers_shared_with_the_pdf(sample_bytes: bytes) -> None:
+    document = _open(sample_bytes)
+    titles = [p for p in document.paragraphs if p.text in ("填 报 说 明", "附件清单")]
+    assert len(titles) == 2
+    assert {r.font.size.pt for p in titles for r in p.runs} == {grid.PAGE_TITLE_PT}
+    tables = _tables(document)
+    box = tables[1]._tbl.findall(qn("w:tr"))[0].find(f"{W}trPr/{W}trHeight")
+    assert int(box.get(qn("w:val"))) == pytest.approx(Mm(grid.BOX_MIN_MM).twips, abs=2)
+    cols = grid.ATTACHMENT_LIST_COLUMNS
+    assert _grid_mm(tables[6]) == pytest.approx([TEXT_W_MM * w / sum(cols) for w in cols], abs=2)
+    margins = tables[0]._tbl.tblPr.find(f"{W}tblCellMar")
+    assert int(margins.find(f"{W}top").get(qn("w:w"))) == round(grid.CELL_PADDING_V_MM / 25.4 * 1440)
+    assert int(margins.find(f"{W}left").get(qn("w:w"))) == round(grid.CELL_PADDING_MM / 25.4 * 1440)
 
 
 def test_signature_cell_is_blank_and_tall(sample_bytes: bytes) -> None:
@@ -374,7 +431,8 @@ def test_static_texts_verbatim(sample: Draft, sample_bytes: bytes) -> None:
     opinion = form.part("opinion")
     labels += [opinion["label"], opinion["text"], opinion["seal_label"], form.part("plan")["title"]]
     labels += [c["label"] for c in form.part("attachments")["columns"]]
-    assert [x for x in labels if x not in paragraphs] == []
+    whole = paragraphs + [p.replace("\n", "") for p in paragraphs]  # labels cut by w:br
+    assert [x for x in labels if x not in whole] == []
     # hints are guidance, not printed
     assert form.field("capability").hint not in _body_text(document)
 
@@ -455,17 +513,29 @@ def _fields(element) -> list[str]:
 
 
 def test_footer_has_page_fields(sample: Draft, sample_bytes: bytes) -> None:
+    """第 n 页 共 m 页 as on paper: the body numbered from 1, the total the number of the last
+    body page (PAGEREF to a bookmark at the end), the cover pages not counted."""
     document = _open(sample_bytes)
     cover, body = document.sections
     assert cover.footer.is_linked_to_previous  # the cover has no footer at all
     assert cover._sectPr.find(qn("w:footerReference")) is None
     for footer in (body.footer, body.even_page_footer):
         assert not footer.is_linked_to_previous
-        assert _fields(footer._element) == ["PAGE", "NUMPAGES"]
+        assert _fields(footer._element) == ["PAGE", f"PAGEREF {BODY_END}"]
         begins = [f for f in footer._element.iter(f"{W}fldChar") if f.get(qn("w:fldCharType")) == "begin"]
         assert len(begins) == 2
         text = "".join(_paragraph_texts(footer._element))
-        assert re.search(r"第 1 页 共 1 页", text) and sample.fingerprint() in text
+        assert PAGE_OF.format(n=1, m=1) in text  # the program's words, with placeholder results
+        assert f"{FINGERPRINT_LABEL} {sample.fingerprint()}" in text
+    numbering = body._sectPr.find(qn("w:pgNumType"))
+    assert numbering is not None and numbering.get(qn("w:start")) == "1"
+    assert cover._sectPr.find(qn("w:pgNumType")) is None
+    # the bookmark the total refers to closes the document's last paragraph
+    last = [el for el in document.element.body if el.tag == qn("w:p")][-1]
+    marks = [el for el in last if el.tag == qn("w:bookmarkStart")]
+    assert [m.get(qn("w:name")) for m in marks] == [BODY_END]
+    assert last[-1].tag == qn("w:bookmarkEnd")
+    assert len([el for el in document.element.body.iter(qn("w:bookmarkStart"))]) == 1
 
 
 def test_draft_header_only_in_draft_mode(sample: Draft, sample_bytes: bytes) -> None:
@@ -644,7 +714,7 @@ def test_libreoffice_opens_and_lays_out(name: str, pages_range: range, request, 
     write_docx(draft, source)
     pages = _pdf_pages(convert_with_libreoffice(source, tmp_path))
     assert len(pages) in pages_range, len(pages)
-    footer = re.compile(rf"第\d+页共\d+页|草稿指纹{draft.fingerprint()}")
+    footer = re.compile(rf"第\d+页共\d+页|{FINGERPRINT_LABEL}{draft.fingerprint()}")
     text = "".join(footer.sub("", _squash(p)) for p in pages)
     for heading in HEADINGS + ["上海市知识产权产学研运营联合体", "项目申报书", "上海市知识产权局编制"]:
         assert _squash(heading) in text
@@ -662,13 +732,14 @@ def test_libreoffice_opens_and_lays_out(name: str, pages_range: range, request, 
             assert _squash(value) in text
     for line in draft.get("capability").split("\n")[:3] + draft.get("plan").split("\n")[-2:]:
         assert _squash(line) in text
-    # the cover alone on its sheet, its back blank; the body numbered 第 n 页 共 m 页 with the
-    # whole document counted, so the last page says 第 m 页 共 m 页
+    # the cover alone on its sheet, its back blank; the body numbered from 1 as on paper
+    # (填报说明 is 第 1 页) and counted without the cover: its last page says 第 m 页 共 m 页
     assert _squash(pages[1]) == ""
-    total = len(pages)
+    body = len(pages) - 2
     numbers = [re.findall(r"第(\d+)页共(\d+)页", _squash(p)) for p in pages]
     assert numbers[:2] == [[], []]
-    assert numbers[2:] == [[(str(n), str(total))] for n in range(3, total + 1)]
+    assert numbers[2] == [("1", str(body))] and "填报说明" in _squash(pages[2])
+    assert numbers[2:] == [[(str(n), str(body))] for n in range(1, body + 1)]
 
 
 def test_empty_draft_renders_in_draft_mode() -> None:
@@ -677,10 +748,14 @@ def test_empty_draft_renders_in_draft_mode() -> None:
     document = _open(render_docx(empty, draft_mode=True))
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == HEADINGS
     tables = _tables(document)
-    assert len(tables[4].rows) == 2  # members: the header rows only
+    assert len(tables[4].rows) == 3  # members: the header rows and, as on paper, a row to write in
+    assert [c.text for c in tables[4].rows[2].cells] == [""] * 8
+    height = tables[4]._tbl.findall(qn("w:tr"))[2].find(f"{W}trPr/{W}trHeight")
+    assert int(height.get(qn("w:val"))) >= Mm(grid.MIN_ROW_MM).twips - 1
     assert tables[6].rows[1].cells[0].text == NONE_TEXT  # no attachments
     assert tables[3].cell(4, 2).text == NONE_TEXT  # optional 固定电话
     assert tables[0].cell(0, 1).text == ""  # required: left blank to write in
     props = document.core_properties
     assert props.title == empty.form.title
-    assert props.created.replace(tzinfo=None) == dt.datetime(2022, 1, 1)
+    assert props.created.replace(tzinfo=None) == dt.datetime.combine(grid.FALLBACK_DATE, dt.time())
+    assert grid.FALLBACK_DATE == dt.date(2000, 1, 1)  # the PDF's (reportlab's invariant date)
