@@ -16,21 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from pdf.grid import (  # noqa: F401 (re-exported: the PDF's names for the shared rules)
-    LEVELS,
-    MEASURE,
-    NAME_ONE_LINE,
-    NAME_TYPES,
-    NO_NEEDS,
-    SHORT_TYPES,
-    SHORT_VALUE,
-    UNBREAKABLE_TYPES,
-    chunks,
-    first_token,
-    fit_widths,
-    label_lines,
-    value_kind,
-)
+from pdf.grid import label_lines
 from pdf.textlayer import markup
 
 

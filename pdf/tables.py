@@ -173,7 +173,7 @@ class TableBuilder:
         if cell.label:
             return CJKParagraph(colwidths.balanced(cell.text, avail, self.st["label"]), self.st["label"])
         short = cell.span == 1 and (colwidths.text_width(cell.text, self.st["cell"]) <= avail
-                                    or len(cell.text) <= 2 * colwidths.SHORT_VALUE)
+                                    or len(cell.text) <= 2 * grid.SHORT_VALUE)
         if cell.kind == "short":
             text = colwidths.balanced(cell.text, avail, self.st["cell"])
         elif cell.kind == "hard":  # the number on its own line, （护照或其他） below

@@ -85,7 +85,7 @@ def test_line_breaking_keeps_every_character(text, width):
 
 def test_fit_widths_keeps_the_total_and_meets_needs():
     base = [100.0, 100.0, 100.0]
-    widths = colwidths.fit_widths(base, [[0, 150, 0], [120, 150, 0]])
+    widths = grid.fit_widths(base, [[0, 150, 0], [120, 150, 0]])
     assert sum(widths) == pytest.approx(300)
     assert widths[1] == pytest.approx(150)
     # level 0 took 25 from each neighbour (floor 40 %); at level 1 column 0 would need 45 but
@@ -95,7 +95,7 @@ def test_fit_widths_keeps_the_total_and_meets_needs():
 
 
 def test_fit_widths_never_undoes_a_higher_level():
-    widths = colwidths.fit_widths([100.0, 100.0], [[150, 0], [0, 150]])
+    widths = grid.fit_widths([100.0, 100.0], [[150, 0], [0, 150]])
     assert widths[0] == pytest.approx(150)
 
 
@@ -144,7 +144,7 @@ def test_fit_widths_keeps_running_text_columns_at_their_base():
     ("甲乙丙丁", 2, ["甲乙", "丙丁"]),  # no known word: between any two characters
 ])
 def test_balanced_label_lines(text, lines, expected):
-    assert colwidths.chunks(text, lines) == expected
+    assert grid.chunks(text, lines) == expected
     assert grid.chunks(text, lines) == expected
 
 
