@@ -18,7 +18,7 @@ NONE_TEXT = "无"  # 填报说明 3: 无内容时填“无”
 LOCALE = "zh_CN"
 # Words of the program (not of the template) shared by the PDF, the Word file, the command line
 # and the editor, so a reviewer sees the same on paper, in the file and on screen.
-FINGERPRINT_LABEL = "草稿指纹"  # + Draft.fingerprint(): matches a printed page to its draft
+FINGERPRINT_LABEL = "校验码"  # + Draft.fingerprint(): matches a printed page to its draft file
 PAGE_OF = "第 {n} 页 共 {m} 页"
 DRAFT_MARK = "草稿"
 

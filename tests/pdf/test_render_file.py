@@ -10,6 +10,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from forms.display import DRAFT_MARK
 from forms.sample import sample_draft
 from pdf.render import creator, render_pdf, write_pdf
 from tests.drafts import maximal_draft
@@ -101,7 +102,7 @@ def test_write_pdf_replaces_atomically(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]  # no temporary file left
 
 
-WATERMARK = re.compile(r"草稿(?!指纹)")
+WATERMARK = re.compile(DRAFT_MARK)
 
 
 def test_draft_mode_watermarks_every_page(printed_maximal_draft, printed_maximal):
