@@ -35,11 +35,8 @@ from reportlab.platypus.paragraph import (
 )
 from reportlab.rl_config import _FUZZ
 
-CANNOT_START = frozenset(
-    "!),.:;?]}" "、。，．：；？！）］｝〉》」』】〕〗〙〛"
-    "”’…‥·％‰℃°′″゛゜ヽヾゝゞ々〻ー"
-)
-CANNOT_END = frozenset("([{" "（［｛〈《「『【〔〖〘〚“‘￥＄$£#＃@＠")
+from pdf.grid import CANNOT_END, CANNOT_START  # the line-break rules the width model uses too
+
 #: Inside a Latin run that must be broken (an e-mail address, a long code), a line may end after
 #: one of these (or before an '@') rather than between any two letters.
 LATIN_BREAK_AFTER = frozenset("@.-_")

@@ -35,24 +35,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 from forms.display import DRAFT_MARK, FINGERPRINT_LABEL, PAGE_OF
+from pdf import grid
 from pdf.fonts import HEI, SONG, register_fonts
 
-# Chinese point sizes.
-XIAOCHU = 36.0  # 小初
-YIHAO = 26.0  # 一号
-ERHAO = 22.0  # 二号
-SANHAO = 16.0  # 三号
-XIAOER = 18.0  # 小二
-SIHAO = 14.0  # 四号
-XIAOSI = 12.0  # 小四
-WUHAO = 10.5  # 五号
-XIAOWU = 9.0  # 小五
+# Chinese point sizes: one table for the PDF and the Word file.
+from pdf.grid import SANHAO, SIHAO, WUHAO, XIAOER, XIAOSI, XIAOWU, YIHAO  # noqa: E402
 
 BODY_SIZE = XIAOSI
 BODY_LEADING = 1.5 * BODY_SIZE
-CELL_PADDING = 1.6 * mm  # left/right padding of table cells
-CELL_PADDING_V = 1.2 * mm  # top/bottom padding of table cells
-MIN_ROW_HEIGHT = 9 * mm  # a comfortable height for hand corrections in one-line rows
+CELL_PADDING = grid.CELL_PADDING_MM * mm  # left/right padding of table cells
+CELL_PADDING_V = grid.CELL_PADDING_V_MM * mm  # top/bottom padding of table cells
+MIN_ROW_HEIGHT = grid.MIN_ROW_MM * mm  # a comfortable height for hand corrections in one-line rows
 GRID_WIDTH = 0.6
 GRID_COLOR = Color(0, 0, 0)
 TEXT_COLOR = Color(0, 0, 0)
