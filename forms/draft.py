@@ -36,6 +36,13 @@ class DraftInputError(ValueError):
 _PATH_RE = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
 
 
+def canonical_dump(form_id: str, data: dict) -> str:
+    """The one canonical serialisation (sorted keys, no spaces) behind fingerprints and the
+    store's content hashes; ``data`` has attachment files replaced by their SHA-256."""
+    return json.dumps({"form": form_id, "data": data}, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+
+
 def parse_path(path: str) -> list[str | int]:
     """``team.members[2].name`` → ``['team', 'members', 2, 'name']``."""
     steps: list[str | int] = []
@@ -104,8 +111,7 @@ class Draft:
         for item in data.get("attachments", []):
             blob = self.files.get(item.get("file") or "")
             item["file"] = hashlib.sha256(blob).hexdigest() if blob is not None else None
-        return json.dumps({"form": self.form.id, "data": data}, ensure_ascii=False,
-                          sort_keys=True, separators=(",", ":"))
+        return canonical_dump(self.form.id, data)
 
     def fingerprint(self) -> str:
         """First 8 hex digits of SHA-256 over :meth:`canonical_json`; printed on every page."""

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database, Migrations
 
-from forms.draft import FORMAT, VERSION, Draft, DraftInputError, draft_from_document, to_json_data
+from forms.draft import (
+    FORMAT,
+    VERSION,
+    Draft,
+    DraftInputError,
+    canonical_dump,
+    draft_from_document,
+    to_json_data,
+)
 
 APPLICATION_ID = 0x5342_4B31  # 'SBK1'
 UTC = dt.timezone.utc
@@ -154,9 +162,7 @@ def _summarise(draft: Draft, hasher: _Hasher, problems: list | None = None) -> _
             sha, mime = hasher(blob)
             files[name] = (sha, mime, blob)
         item["file"] = files[name][0]
-    # Same text as Draft.canonical_json(), with the hashes remembered.
-    canonical = json.dumps({"form": draft.form.id, "data": data}, ensure_ascii=False, sort_keys=True,
-                           separators=(",", ":"))
+    canonical = canonical_dump(draft.form.id, data)  # = Draft.canonical_json(), hashes remembered
     if problems is None:
         problems = validate(draft)
     return _Prepared(

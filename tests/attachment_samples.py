@@ -302,6 +302,20 @@ def quadrant_image(size: tuple[int, int] = (160, 100), mode: str = "RGB") -> Ima
     return image.convert(mode)
 
 
+def _save_quadrant(size: tuple[int, int], mode: str, fmt: str, dpi: float | None,
+                   orientation: int | None, **params) -> bytes:
+    """:func:`quadrant_image` saved as ``fmt``, with a resolution and an EXIF Orientation tag."""
+    if dpi:
+        params["dpi"] = (dpi, dpi)
+    if orientation is not None:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        params["exif"] = exif.tobytes()
+    out = io.BytesIO()
+    quadrant_image(size, mode).save(out, fmt, **params)
+    return out.getvalue()
+
+
 def png(
     size: tuple[int, int] = (160, 100),
     mode: str = "RGB",
@@ -309,14 +323,7 @@ def png(
     orientation: int | None = None,
 ) -> bytes:
     """A PNG of :func:`quadrant_image`, optionally with a resolution and an EXIF orientation."""
-    out = io.BytesIO()
-    params: dict = {"dpi": (dpi, dpi)} if dpi else {}
-    if orientation is not None:
-        exif = Image.Exif()
-        exif[0x0112] = orientation
-        params["exif"] = exif.tobytes()
-    quadrant_image(size, mode).save(out, "PNG", **params)
-    return out.getvalue()
+    return _save_quadrant(size, mode, "PNG", dpi, orientation)
 
 
 def png_rgba() -> bytes:
@@ -347,16 +354,7 @@ def jpeg(
 ) -> bytes:
     """A JPEG of :func:`quadrant_image`; ``orientation`` stores an EXIF Orientation tag (the
     pixels are stored as is, so a viewer that honours the tag shows them transposed)."""
-    out = io.BytesIO()
-    params: dict = {"quality": 95, "progressive": progressive}
-    if dpi:
-        params["dpi"] = (dpi, dpi)
-    if orientation is not None:
-        exif = Image.Exif()
-        exif[0x0112] = orientation
-        params["exif"] = exif.tobytes()
-    quadrant_image(size, mode).save(out, "JPEG", **params)
-    return out.getvalue()
+    return _save_quadrant(size, mode, "JPEG", dpi, orientation, quality=95, progressive=progressive)
 
 
 def truncated_png() -> bytes:
