@@ -59,3 +59,28 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+class BytesMemo:
+    """``fn(blob, *args)`` remembered per bytes object (and args), for at most ``size`` entries.
+
+    The editor keeps the same attachment bytes objects between keystrokes, so hashing or
+    inspecting megabytes happens once per attachment, not once per save or validation. Each
+    entry holds the object itself, so its ``id()`` cannot be reused while remembered.
+    """
+
+    def __init__(self, fn, size: int):
+        self._fn = fn
+        self._size = size
+        self._seen: dict[tuple, tuple[bytes, object]] = {}
+
+    def __call__(self, blob: bytes, *args):
+        key = (id(blob), *args)
+        hit = self._seen.get(key)
+        if hit is not None and hit[0] is blob:
+            return hit[1]
+        result = self._fn(blob, *args)
+        if len(self._seen) >= self._size:
+            self._seen.pop(next(iter(self._seen)))
+        self._seen[key] = (blob, result)
+        return result

@@ -23,6 +23,7 @@ from forms.draft import (
     draft_from_document,
     to_json_data,
 )
+from forms.fsutil import BytesMemo
 
 APPLICATION_ID = 0x5342_4B31  # 'SBK1'
 UTC = dt.timezone.utc
@@ -112,25 +113,15 @@ def _parse(text: str | None) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-class _Hasher:
-    """SHA-256 and MIME type of attachment bytes, remembered per bytes object (the editor keeps
-    the same objects between saves, so a save does not re-hash megabytes)."""
+def _hash_and_mime(blob: bytes) -> tuple[str, str]:
+    from forms.draftfile import mime_of
 
-    def __init__(self, size: int = 256):
-        self._seen: dict[int, tuple[bytes, str, str]] = {}
-        self._size = size
+    return hashlib.sha256(blob).hexdigest(), mime_of(blob)
 
-    def __call__(self, blob: bytes) -> tuple[str, str]:
-        hit = self._seen.get(id(blob))
-        if hit is not None and hit[0] is blob:
-            return hit[1], hit[2]
-        from forms.draftfile import mime_of
 
-        sha, mime = hashlib.sha256(blob).hexdigest(), mime_of(blob)
-        if len(self._seen) >= self._size:
-            self._seen.pop(next(iter(self._seen)))
-        self._seen[id(blob)] = (blob, sha, mime)
-        return sha, mime
+def _Hasher(size: int = 256) -> BytesMemo:  # noqa: N802 - kept callable like the class it was
+    """SHA-256 and MIME type of attachment bytes, remembered per bytes object."""
+    return BytesMemo(_hash_and_mime, size)
 
 
 @dataclass
@@ -146,7 +137,7 @@ class _Prepared:
     error_count: int
 
 
-def _summarise(draft: Draft, hasher: _Hasher, problems: list | None = None) -> _Prepared:
+def _summarise(draft: Draft, hasher: BytesMemo, problems: list | None = None) -> _Prepared:
     from forms.validate import validate
 
     data = to_json_data(draft)

@@ -12,6 +12,7 @@ from typing import Any
 from forms.definition import FieldDef
 from forms.draft import Draft
 from forms.fieldtypes import TYPES, CheckContext
+from forms.fsutil import BytesMemo
 from forms.problems import Problem
 from forms.rules import CONDITIONS, RULES
 
@@ -48,27 +49,20 @@ def _check_value(draft: Draft, path: str, fdef: FieldDef, value: Any, ctx: Check
     return [Problem.at(path, f) for f in ftype.check(value, fdef, ctx)]
 
 
-# Inspecting an attachment parses it (a large PDF takes a while), so verdicts are kept per bytes
-# object: the entry holds the object itself, which keeps its id() from being reused.
-_INSPECTED: dict[int, tuple[bytes, Any]] = {}
-_INSPECTED_MAX = 64
+# Inspecting an attachment parses it (a large PDF takes a while): once per bytes object.
+def _inspect(blob: bytes, name: str) -> Any:
+    from forms.attachments import inspect_attachment  # pypdf and Pillow only when needed
+
+    return inspect_attachment(blob, name)
+
+
+_INSPECTED = BytesMemo(_inspect, 64)
 
 
 def inspect_file(draft: Draft, name: str) -> Any:
     """The attachment's :class:`AttachmentInfo`, a Finding, or None when its bytes are missing."""
-    from forms.attachments import inspect_attachment
-
     blob = draft.files.get(name)
-    if blob is None:
-        return None
-    hit = _INSPECTED.get(id(blob))
-    if hit is not None and hit[0] is blob:
-        return hit[1]
-    result = inspect_attachment(blob, name)
-    if len(_INSPECTED) >= _INSPECTED_MAX:
-        _INSPECTED.pop(next(iter(_INSPECTED)))
-    _INSPECTED[id(blob)] = (blob, result)
-    return result
+    return None if blob is None else _INSPECTED(blob, name)
 
 
 def _check_file(draft: Draft, path: str, name: str) -> list[Problem]:
