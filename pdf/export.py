@@ -1,0 +1,128 @@
+"""The one print operation: a draft → the 申报书 as a PDF or a Word file.
+
+The command line and the editor both print through :func:`export` (a file) or
+:func:`export_bytes` (bytes, e.g. for a preview). Both
+
+- work on a copy of the draft, so a worker thread may print while the GUI thread edits;
+- validate that copy and refuse, with :class:`forms.problems.RenderRefused` carrying the errors,
+  a final print of a draft that still has errors (``draft_mode`` prints anyway, every page marked
+  草稿);
+- refuse an option the chosen renderer cannot honour instead of ignoring it, and an output kind
+  they do not know.
+
+Call :func:`prepare_fonts` once before starting worker threads that print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from forms.draft import Draft
+from forms.fsutil import atomic_write_bytes
+from forms.problems import Problem, RenderRefused
+
+__all__ = ["KINDS", "Printed", "export", "export_bytes", "kind_of", "prepare_fonts"]
+
+#: Output kinds by file suffix.
+KINDS = {".pdf": "pdf", ".docx": "docx"}
+
+SIMPLEX_IN_WORD = ("Word 文件不区分单双面打印：请去掉“单面打印”选项，"
+                   "在 Word 或 WPS 的打印对话框里选择单面或双面。")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What a print produced: its kind, the draft's fingerprint (校验码), the page count (PDF
+    only; ``None`` for Word, whose pagination is the word processor's) and every problem the
+    validation found (warnings, and errors when printed as a draft)."""
+
+    kind: str
+    fingerprint: str
+    page_count: int | None
+    problems: tuple
+
+
+def prepare_fonts() -> None:
+    """Register the bundled fonts once (idempotent, thread-safe). Call it before starting worker
+    threads that print, so no worker pays for or races over the first registration."""
+    from pdf.fonts import register_fonts
+
+    register_fonts()
+
+
+def kind_of(out: Path) -> str:
+    """The output kind for file ``out`` ("pdf" or "docx"); :class:`RenderRefused` otherwise."""
+    suffix = Path(out).suffix.lower()
+    try:
+        return KINDS[suffix]
+    except KeyError:
+        shown = Path(out).suffix or "（无扩展名）"
+        raise _refused(f"不支持的输出格式“{shown}”，请使用 .pdf 或 .docx") from None
+
+
+def _refused(message: str, problems: tuple = ()) -> RenderRefused:
+    try:
+        exc = RenderRefused(message, problems=problems)
+    except TypeError:  # forms.problems without the ``problems`` argument yet
+        exc = RenderRefused(message)
+        exc.problems = tuple(problems)
+    return exc
+
+
+def _check(draft: Draft, kind: str, *, draft_mode: bool, simplex: bool,
+           today: dt.date | None) -> tuple[Draft, tuple[Problem, ...]]:
+    """The copy to print and its problems; raises :class:`RenderRefused` when it may not print."""
+    if kind not in KINDS.values():
+        raise _refused(f"不支持的输出格式“{kind}”，请使用 pdf 或 docx")
+    if kind == "docx" and simplex:
+        raise _refused(SIMPLEX_IN_WORD)
+    from forms.validate import validate
+
+    copy = draft.copy()
+    problems = tuple(validate(copy, today))
+    errors = tuple(p for p in problems if p.is_error)
+    if errors and not draft_mode:
+        raise _refused(
+            f"草稿还有 {len(errors)} 个错误，未生成正式文件。改正后重试，或打印带“草稿”水印的稿。",
+            errors)
+    return copy, problems
+
+
+def _render(copy: Draft, kind: str, *, draft_mode: bool, simplex: bool) -> tuple[bytes, int | None]:
+    if kind == "pdf":
+        from pdf.render import render_document
+
+        result = render_document(copy, draft_mode=draft_mode, simplex=simplex)
+        return result.pdf, result.page_count
+    from pdf.word import render_docx
+
+    return render_docx(copy, draft_mode=draft_mode), None
+
+
+def export_bytes(draft: Draft, kind: str = "pdf", *, draft_mode: bool = False, simplex: bool = False,
+                 today: dt.date | None = None) -> tuple[bytes, Printed]:
+    """Validate and render a copy of ``draft`` as ``kind`` ("pdf" or "docx").
+
+    Raises :class:`RenderRefused` (``.problems`` = the errors) when errors remain and not
+    ``draft_mode``; for ``simplex`` with "docx"; for an unknown kind; and (a subclass) when an
+    attachment cannot be printed in a final print.
+    """
+    copy, problems = _check(draft, kind, draft_mode=draft_mode, simplex=simplex, today=today)
+    blob, pages = _render(copy, kind, draft_mode=draft_mode, simplex=simplex)
+    return blob, Printed(kind, copy.fingerprint(), pages, problems)
+
+
+def export(draft: Draft, out: Path, *, draft_mode: bool = False, simplex: bool = False,
+           today: dt.date | None = None) -> Printed:
+    """Print ``draft`` to file ``out``; the kind follows its suffix (.pdf or .docx).
+
+    Same checks as :func:`export_bytes`; nothing is written when refused. The write is atomic:
+    ``out`` holds its old content or the complete new file, never a part.
+    """
+    out = Path(out)
+    blob, printed = export_bytes(draft, kind_of(out), draft_mode=draft_mode, simplex=simplex,
+                                 today=today)
+    atomic_write_bytes(out, blob)
+    return printed

@@ -1,0 +1,121 @@
+"""The one print operation (pdf/export.py): validates a copy, refuses a final print with errors,
+refuses options a renderer cannot honour and unknown kinds, writes atomically."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from forms.display import DRAFT_MARK
+from forms.problems import RenderRefused
+from forms.sample import sample_draft
+from pdf.export import Printed, export, export_bytes, kind_of, prepare_fonts
+from pdf.render import render_pdf
+from tests.pdf.pdftools import normalize, pdftotext
+from tests.tools import requires_tools
+
+OLD = b"old bytes of a previous print"
+
+
+def _broken():
+    draft = sample_draft()
+    draft.set("unit.credit_code", "91310115MA1FL3K29X")  # wrong check character
+    draft.set("people.leader.name", "")
+    return draft
+
+
+def _bad_id():
+    draft = sample_draft()
+    good = draft.get("people.leader.id_number")
+    draft.set("people.leader.id_number", good[:-1] + ("1" if good[-1] != "1" else "2"))
+    return draft
+
+
+def _assert_untouched(folder, out):
+    assert out.read_bytes() == OLD
+    assert sorted(p.name for p in folder.iterdir()) == [out.name]  # no temporary file left
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".docx"])
+def test_a_draft_with_errors_is_refused_with_its_errors(tmp_path, suffix):
+    out = tmp_path / f"out{suffix}"
+    out.write_bytes(OLD)
+    with pytest.raises(RenderRefused) as caught:
+        export(_broken(), out)
+    problems = caught.value.problems
+    assert {(p.path, p.code) for p in problems} >= {
+        ("unit.credit_code", "uscc_checksum"), ("people.leader.name", "required")}
+    assert all(p.is_error for p in problems)
+    assert "2 个错误" in str(caught.value)
+    _assert_untouched(tmp_path, out)
+
+
+def test_id_number_errors_block_the_final_print(tmp_path):
+    out = tmp_path / "out.pdf"
+    out.write_bytes(OLD)
+    with pytest.raises(RenderRefused) as caught:
+        export(_bad_id(), out)
+    assert [(p.path, p.code) for p in caught.value.problems] == [("people.leader.id_number", "id_checksum")]
+    _assert_untouched(tmp_path, out)
+    with pytest.raises(RenderRefused):
+        export_bytes(_bad_id(), "docx")
+
+
+@requires_tools("pdftotext")
+def test_draft_mode_prints_with_errors_and_watermarks(tmp_path):
+    draft = _broken()
+    out = tmp_path / "draft.pdf"
+    printed = export(draft, out, draft_mode=True)
+    assert printed.kind == "pdf" and printed.fingerprint == draft.fingerprint()
+    assert {p.code for p in printed.problems} >= {"uscc_checksum", "required"}
+    assert out.read_bytes() == render_pdf(draft, draft_mode=True)
+    for page in (1, printed.page_count):
+        assert DRAFT_MARK in normalize(pdftotext(out, first=page, last=page))
+    assert "91310115MA1FL3K29X" in pdftotext(out)  # a draft prints what was typed
+
+
+def test_a_clean_draft_prints_the_same_bytes_as_the_renderer(tmp_path):
+    draft = sample_draft()
+    blob, printed = export_bytes(draft, "pdf", simplex=True)
+    assert blob == render_pdf(draft, simplex=True)
+    assert printed == Printed("pdf", draft.fingerprint(), printed.page_count, ())
+    assert printed.page_count == len(PdfReader(io.BytesIO(blob)).pages)
+    blob, printed = export_bytes(draft, "docx")
+    assert blob.startswith(b"PK") and printed.page_count is None and printed.kind == "docx"
+
+
+def test_word_refuses_simplex_instead_of_ignoring_it(tmp_path):
+    out = tmp_path / "out.docx"
+    out.write_bytes(OLD)
+    with pytest.raises(RenderRefused, match="Word 文件不区分单双面") as caught:
+        export(sample_draft(), out, simplex=True)
+    assert caught.value.problems == ()
+    _assert_untouched(tmp_path, out)
+    with pytest.raises(RenderRefused, match="单双面"):
+        export_bytes(sample_draft(), "docx", simplex=True, draft_mode=True)
+
+
+@pytest.mark.parametrize("name", ["out.txt", "out", "out.pdf.bak", "out.doc"])
+def test_an_unknown_suffix_is_refused(tmp_path, name):
+    out = tmp_path / name
+    out.write_bytes(OLD)
+    with pytest.raises(RenderRefused, match="不支持的输出格式"):
+        export(sample_draft(), out)
+    _assert_untouched(tmp_path, out)
+
+
+def test_kinds():
+    assert kind_of("a/B.PDF") == "pdf" and kind_of("x.Docx") == "docx"
+    with pytest.raises(RenderRefused, match="pdf 或 docx"):
+        export_bytes(sample_draft(), "odt")
+
+
+def test_the_callers_draft_is_not_touched():
+    draft = _broken()
+    before = draft.canonical_json()
+    prepare_fonts()
+    prepare_fonts()  # idempotent
+    export_bytes(draft, "pdf", draft_mode=True)
+    assert draft.canonical_json() == before
