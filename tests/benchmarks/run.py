@@ -1,0 +1,266 @@
+"""One benchmark run for every performance figure (issue 13): ``python tests/benchmarks/run.py``.
+
+Builds the drafts it needs in a temporary folder (the sample; the maximal draft of tests/drafts.py
+without attachments; the maximal with 240 and 960 members; the maximal with 20 ten-page
+attachment PDFs), measures each figure and its baseline in the same run, and prints one table:
+figure, value, baseline, ratio, budget, verdict. Exits 1 when a budget is missed (a comparison
+whose baseline tool is absent — LibreOffice — is reported as skipped, not missed).
+
+Whole-process figures are medians of ``--runs`` runs (default 5); peak memory is the child's
+maximum resident set size (``os.wait4``; not reported where the OS lacks it). Editor figures come
+from tests/benchmarks/bench_editor.py and bench_preview.py when they exist (``--json``).
+
+Not a test: pytest collects only test_*.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from forms.draft import dump_draft_json
+from forms.sample import write_sample
+from tests.drafts import _member, maximal_draft
+from tests.forms.idgen import make_id
+
+PY = sys.executable
+MAIN = str(ROOT / "main.py")
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    baseline: str = ""
+    ratio: str = ""
+    budget: str = ""
+    ok: bool | None = None  # None: no budget, or skipped
+
+    @property
+    def verdict(self) -> str:
+        return {True: "ok", False: "MISSED", None: "—"}[self.ok]
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def run_child(argv: list[str], cwd: Path) -> tuple[float, int | None]:
+    """Wall time (s) and peak RSS (MB, or None) of one child process; it must exit 0."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if hasattr(os, "wait4"):
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss // 1024  # KiB on Linux
+    else:  # pragma: no cover - Windows
+        proc.wait()
+        elapsed, peak = time.perf_counter() - start, None
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.returncode not in (0,):
+        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {err[-500:]}")
+    return elapsed, peak
+
+
+def median_child(argv: list[str], cwd: Path, runs: int) -> tuple[float, int | None]:
+    run_child(argv, cwd)  # warm the OS file cache
+    times, peaks = [], []
+    for _ in range(runs):
+        t, p = run_child(argv, cwd)
+        times.append(t)
+        peaks.append(p)
+    return statistics.median(times), (max(p for p in peaks if p is not None) if peaks[0] is not None else None)
+
+
+def median_call(fn, runs: int) -> float:
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def maximal(members: int = 60, attachments: int = 0):
+    draft = maximal_draft()
+    draft.data["attachments"] = []
+    draft.files = {}
+    rows = draft.data["team"]["members"]
+    while len(rows) < members:
+        i = len(rows)
+        row = _member(i % 240)
+        if i >= 240:  # a synthetic number of its own (make_id takes order codes up to 999 only)
+            row["id_type"] = "居民身份证"
+            row["id_number"] = make_id(birth=dt.date(1950, 1, 1) + dt.timedelta(days=i), seq=100 + i % 800, sex=None)
+        rows.append(row)
+    del rows[members:]
+    for n in range(attachments):
+        name = f"att{n:02d}.pdf"
+        draft.data["attachments"].append({"title": f"测试附件 {n + 1}", "category": "其他支撑材料", "file": name})
+        draft.files[name] = ten_page_pdf(n)
+    return draft
+
+
+def ten_page_pdf(seed: int) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    for page in range(10):
+        canvas.setFont("Helvetica", 14)
+        canvas.drawString(72, 760, f"Attachment {seed + 1}, page {page + 1}")
+        for line in range(40):
+            canvas.drawString(72, 720 - line * 16, f"line {line} " + "x" * (seed % 7 + 30))
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def write_json(draft, folder: Path, name: str) -> Path:
+    path = folder / name
+    path.write_text(dump_draft_json(draft), encoding="utf-8")
+    for fname, blob in draft.files.items():
+        (folder / fname).write_bytes(blob)
+    return path
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def figures(runs: int, work: Path) -> list[Row]:
+    rows: list[Row] = []
+    max_json = write_json(maximal(), work, "max.json")
+    sample_json = work / "sample.json"
+    write_sample(sample_json)
+
+    # -- whole-process render vs LibreOffice converting our .docx of the same draft
+    t_render, peak_render = median_child([PY, MAIN, "render", str(max_json), "-o", str(work / "m.pdf")], work, runs)
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice:
+        run_child([PY, MAIN, "render", str(max_json), "-o", str(work / "m.docx")], work)
+        profile = (work / "lo-profile").as_uri()
+        lo = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+              "--outdir", str(work / "lo"), str(work / "m.docx")]
+        t_lo, peak_lo = median_child(lo, work, runs)
+        ratio = t_lo / t_render
+        rows.append(Row("render maximal → PDF, whole process", f"{t_render:.3f} s, {peak_render} MB",
+                        f"LibreOffice .docx → PDF {t_lo:.3f} s, {peak_lo} MB", f"{ratio:.2f}× faster",
+                        "≥ 3× faster, ≤ 0.35 s", ratio >= 3 and t_render <= 0.35))
+    else:
+        rows.append(Row("render maximal → PDF, whole process", f"{t_render:.3f} s, {peak_render} MB",
+                        "LibreOffice absent: comparison skipped", "", "≤ 0.35 s", t_render <= 0.35))
+
+    # -- in process, fonts loaded (what the editor's preview pays)
+    from pdf.export import export_bytes, prepare_fonts
+
+    prepare_fonts()
+    draft = maximal()
+    t_inproc = median_call(lambda: export_bytes(draft, "pdf"), runs)
+    rows.append(Row("render maximal, in process, fonts loaded", f"{t_inproc * 1000:.0f} ms", "", "",
+                    "≤ 100 ms", t_inproc <= 0.10))
+
+    # -- validate, whole process vs python -c pass
+    t_val, _ = median_child([PY, MAIN, "validate", str(max_json)], work, runs)
+    t_pass, _ = median_child([PY, "-c", "pass"], work, runs)
+    rows.append(Row("validate maximal, whole process", f"{t_val:.3f} s", f"python -c pass {t_pass:.3f} s",
+                    f"{t_val / t_pass:.1f}×", "≤ 5×", t_val / t_pass <= 5))
+
+    from forms.validate import validate
+
+    t_validate = median_call(lambda: validate(draft), max(runs, 20))
+    rows.append(Row("full validation, in process", f"{t_validate * 1000:.2f} ms", "", "", "≤ 5 ms",
+                    t_validate <= 0.005))
+
+    # -- growth 60 → 240 → 960 members
+    growth = {}
+    for n in (60, 240, 960):
+        path = write_json(maximal(n), work, f"max{n}.json")
+        growth[n] = median_child([PY, MAIN, "render", str(path), "-o", str(work / f"m{n}.pdf")], work, max(3, runs // 2))
+    slope = (growth[960][0] - growth[240][0]) / 720
+    slope_low = (growth[240][0] - growth[60][0]) / 180
+    linear = slope <= 1.5 * slope_low + 0.0005
+    rows.append(Row("growth 60 → 240 → 960 members",
+                    " / ".join(f"{growth[n][0]:.2f} s" for n in growth),
+                    "peaks " + " / ".join(f"{growth[n][1]} MB" for n in growth),
+                    f"{slope * 1000:.2f} ms/member (60→240: {slope_low * 1000:.2f})",
+                    "linear (slope 240→960 ≤ 1.5× slope 60→240)", linear))
+
+    # -- 20 attachment PDFs of 10 pages
+    att = maximal(60, 20)
+    att_size = sum(len(b) for b in att.files.values()) / 1e6
+    att_json = write_json(att, work, "att.json")
+    t_att, peak_att = median_child([PY, MAIN, "render", str(att_json), "-o", str(work / "a.pdf")], work, max(3, runs // 2))
+    extra = t_att - t_render
+    mem_budget = 2 * att_size + (peak_render or 0)
+    rows.append(Row("20 attachment PDFs × 10 pages", f"+{extra:.2f} s, {peak_att} MB",
+                    f"no attachments {t_render:.2f} s, {peak_render} MB; attachments {att_size:.1f} MB",
+                    "", "≤ +1 s; peak ≤ 2× attachments + no-attachment peak",
+                    extra <= 1.0 and (peak_att is None or peak_att <= mem_budget)))
+
+    rows.append(Row("peak memory, maximal render", f"{peak_render} MB", "", "", "≤ 100 MB",
+                    None if peak_render is None else peak_render <= 100))
+
+    # -- the editor's figures, from its own scripts
+    for script in ("bench_editor.py", "bench_preview.py"):
+        path = Path(__file__).with_name(script)
+        if not path.exists():
+            rows.append(Row(f"editor: {script}", "script not present", ok=None))
+            continue
+        done = subprocess.run([PY, str(path), "--json"], check=False, capture_output=True, text=True, cwd=ROOT,
+                              env=dict(os.environ, QT_QPA_PLATFORM="offscreen"), timeout=600)
+        try:
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+        except (IndexError, ValueError):
+            rows.append(Row(f"editor: {script}", f"no --json output (exit {done.returncode})", ok=False))
+            continue
+        for item in result:
+            rows.append(Row(item["figure"], item["value"], item.get("baseline", ""), item.get("ratio", ""),
+                            item.get("budget", ""), item.get("ok")))
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    headers = ("figure", "value", "baseline (same run)", "ratio", "budget", "verdict")
+    table = [headers] + [(r.figure, r.value, r.baseline, r.ratio, r.budget, r.verdict) for r in rows]
+    print("| " + " | ".join(headers) + " |")
+    print("|" + "---|" * len(headers))
+    for line in table[1:]:
+        print("| " + " | ".join(line) + " |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="shenbao-bench-") as tmp:
+        rows = figures(args.runs, Path(tmp))
+    print_table(rows)
+    missed = [r.figure for r in rows if r.ok is False]
+    if missed:
+        print(f"\nmissed budgets: {', '.join(missed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
