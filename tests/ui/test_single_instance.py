@@ -1,0 +1,199 @@
+"""Single instance: a second start hands its paths to the first process and exits 0.
+
+Real processes and real local sockets: the first process is a small Qt program with an
+InstanceServer that prints what it receives; the second calls hand_over() (or runs main.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6.QtNetwork")
+
+from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket  # noqa: E402
+
+from ui.single_instance import InstanceServer, hand_over, server_name  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 30
+
+RECEIVER = textwrap.dedent(
+    """
+    import json, sys
+    from PySide6.QtCore import QCoreApplication, QTimer
+    from ui.single_instance import InstanceServer
+
+    app = QCoreApplication(sys.argv)
+    name = sys.argv[1] if len(sys.argv) > 1 else None
+    server = InstanceServer(name=name)
+    if not server.listen():
+        print("NOT LISTENING", flush=True)
+        sys.exit(4)
+    def got(paths):
+        print(json.dumps(paths, ensure_ascii=False), flush=True)
+        app.quit()
+    server.paths_received.connect(got)
+    QTimer.singleShot(%d * 1000, lambda: app.exit(5))   # never outlive the test
+    print("READY", flush=True)
+    sys.exit(app.exec())
+    """
+    % TIMEOUT
+)
+
+SENDER = "import sys; from ui.single_instance import hand_over; sys.exit(0 if hand_over(sys.argv[2:], name=sys.argv[1] or None) else 3)"
+
+
+def python(*args: str, cwd: Path = ROOT, **kw) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    return subprocess.Popen([sys.executable, *args], cwd=cwd, env=env, text=True, encoding="utf-8",
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+@pytest.fixture
+def receiver(tmp_path: Path):
+    """Start the first process; yields a function that starts it and waits until it listens."""
+    started: list[subprocess.Popen] = []
+
+    def start(name: str | None = None) -> subprocess.Popen:
+        script = tmp_path / "receiver.py"
+        script.write_text(RECEIVER, encoding="utf-8")
+        proc = python(str(script), *([name] if name else []))
+        started.append(proc)
+        assert proc.stdout.readline().strip() == "READY", proc.stderr.read()
+        return proc
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(TIMEOUT)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_second_process_hands_paths_to_the_first(receiver, tmp_path: Path) -> None:
+    """Both sides use the default name (user + SHENBAO_DB); a relative path arrives absolute."""
+    first = receiver()
+    other = tmp_path / "收件箱"
+    other.mkdir()
+    second = python("-c", SENDER, "", "同事的申报书.shenbao", str(tmp_path / "b.shenbao"), cwd=other)
+    assert second.wait(TIMEOUT) == 0, second.stderr.read()
+    second.stdout.close()
+    second.stderr.close()
+    received = json.loads(first.stdout.readline())
+    assert received == [str(other / "同事的申报书.shenbao"), str(tmp_path / "b.shenbao")]
+    assert first.wait(TIMEOUT) == 0
+
+
+def test_hand_over_without_a_running_instance_returns_false(tmp_path: Path) -> None:
+    assert hand_over([str(tmp_path / "a.shenbao")], timeout_ms=500, name=f"shenbao-test-none-{os.getpid()}") is False
+
+
+def test_name_is_per_user_and_per_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import getpass
+
+    monkeypatch.delenv("SHENBAO_DB", raising=False)
+    default = server_name()
+    assert default.startswith("shenbao-") and len(default) <= 64
+    readable_user = "".join(c for c in getpass.getuser() if c.isascii() and (c.isalnum() or c in "_-"))
+    assert readable_user[:24] in default
+    a, b = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3"
+    assert server_name(a) == server_name(a) != server_name(b)
+    assert server_name(a) != default
+    monkeypatch.setenv("SHENBAO_DB", str(a))
+    assert server_name() == server_name(a)
+
+
+def test_name_differs_between_users(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import getpass
+
+    store = tmp_path / "s.sqlite3"
+    names = {}
+    for user in ("clerk-a", "clerk-b", "张三", "李四"):   # Chinese Windows accounts have no ASCII part
+        monkeypatch.setattr(getpass, "getuser", lambda user=user: user)
+        names[user] = server_name(store)
+    assert len(set(names.values())) == 4
+    assert "clerk-a" in names["clerk-a"] and "clerk-b" in names["clerk-b"]
+
+
+def _wait_exit(qtbot, proc: subprocess.Popen) -> int:
+    """Keep this process's event loop running (it serves) while the other one talks to it."""
+    qtbot.waitUntil(lambda: proc.poll() is not None, timeout=TIMEOUT * 1000)
+    proc.stdout.close()
+    proc.stderr.close()
+    return proc.returncode
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="named pipes vanish with their process")
+def test_stale_server_of_a_killed_instance_is_reclaimed(receiver, qtbot, tmp_path: Path) -> None:
+    name = f"shenbao-test-stale-{os.getpid()}"
+    first = receiver(name)
+    first.send_signal(signal.SIGKILL)
+    first.wait(TIMEOUT)
+    # The killed process left its socket file behind: a plain listen() would fail.
+    plain = QLocalServer()
+    assert not plain.listen(name)
+    assert plain.serverError() == QAbstractSocket.SocketError.AddressInUseError
+
+    server = InstanceServer(name=name)
+    assert server.listen()
+    try:
+        with qtbot.waitSignal(server.paths_received, timeout=TIMEOUT * 1000) as got:
+            sender = python("-c", SENDER, name, str(tmp_path / "x.shenbao"))
+        assert _wait_exit(qtbot, sender) == 0
+        assert got.args == [[str(tmp_path / "x.shenbao")]]
+    finally:
+        server.close()
+
+
+def test_a_live_instance_is_not_displaced(receiver, tmp_path: Path) -> None:
+    """A second server must not remove the socket of an editor that still runs."""
+    name = f"shenbao-test-live-{os.getpid()}"
+    first = receiver(name)
+    second = InstanceServer(name=name)
+    assert second.listen() is False
+    sender = python("-c", SENDER, name, str(tmp_path / "y.shenbao"))
+    assert sender.wait(TIMEOUT) == 0
+    sender.stdout.close()
+    sender.stderr.close()
+    assert json.loads(first.stdout.readline()) == [str(tmp_path / "y.shenbao")]
+
+
+def test_a_message_that_is_not_ours_is_ignored(qtbot, tmp_path: Path) -> None:
+    name = f"shenbao-test-garbage-{os.getpid()}"
+    server = InstanceServer(name=name)
+    assert server.listen()
+    try:
+        got: list = []
+        server.paths_received.connect(got.append)
+        for body in (b"\xff\xfe", b'{"paths": [1, 2]}', b"[]"):
+            sock = QLocalSocket()
+            sock.connectToServer(name)
+            assert sock.waitForConnected(2000)
+            sock.write(len(body).to_bytes(4, "big") + body)
+            sock.flush()
+            qtbot.waitUntil(lambda s=sock: s.state() == QLocalSocket.LocalSocketState.UnconnectedState,
+                            timeout=5000)
+        # An oversized length is refused before anything is read.
+        sock = QLocalSocket()
+        sock.connectToServer(name)
+        assert sock.waitForConnected(2000)
+        sock.write((1 << 30).to_bytes(4, "big"))
+        sock.flush()
+        qtbot.waitUntil(lambda: sock.state() == QLocalSocket.LocalSocketState.UnconnectedState, timeout=5000)
+        assert got == []
+        # ... and the server still serves a real hand-over afterwards.
+        with qtbot.waitSignal(server.paths_received, timeout=TIMEOUT * 1000) as ok:
+            sender = python("-c", SENDER, name, str(tmp_path / "z.shenbao"))
+        assert _wait_exit(qtbot, sender) == 0
+        assert ok.args == [[str(tmp_path / "z.shenbao")]]
+    finally:
+        server.close()

@@ -1,0 +1,189 @@
+"""One editor per user and store: a second start hands its file paths to the running window.
+
+A double-click on a ``.shenbao`` file starts ``shenbao FILE``. When the editor already runs on the
+same store, the new process passes FILE to it through a ``QLocalServer`` (a named pipe on Windows,
+a socket file in the temporary folder elsewhere) and exits, instead of opening a second window on
+the same drafts.
+
+The message is a 4-byte big-endian length followed by UTF-8 JSON ``{"paths": [...]}`` (absolute
+paths; an empty list only asks the window to come to the front). The receiver answers one byte
+(``ACK``) before it emits ``paths_received``, so the sender can exit 0 knowing the paths arrived.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import re
+import struct
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+ACK = b"\x06"
+MAX_MESSAGE = 1 << 20          # 1 MiB of paths is far beyond any real double-click
+_HEADER = struct.Struct(">I")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment and no passwd entry
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "user"
+
+
+def server_name(store_path: str | os.PathLike | None = None) -> str:
+    """The server name for this user and store.
+
+    Named pipes on Windows and socket files in the temporary folder are visible machine-wide, so
+    the name holds the user name (readable part) and a hash of user, domain and store path (the
+    part that makes it unique). The store is ``store_path``, else ``SHENBAO_DB``, else the
+    per-user default; two editors on different stores do not hand files to each other.
+    """
+    user = _user()
+    store = store_path if store_path is not None else os.environ.get("SHENBAO_DB", "")
+    store = str(Path(store).resolve()) if store else ""
+    key = "\0".join((user, os.environ.get("USERDOMAIN", ""), store))
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    readable = re.sub(r"[^A-Za-z0-9_-]", "", user)[:24] or "user"
+    return f"shenbao-{readable}-{digest}"
+
+
+def _frame(paths: list[str]) -> bytes:
+    body = json.dumps({"paths": paths}, ensure_ascii=False).encode("utf-8")
+    return _HEADER.pack(len(body)) + body
+
+
+def _allow_foreground() -> None:
+    """Windows lets only the foreground process raise a window: let the running editor do it."""
+    if sys.platform == "win32":
+        import ctypes
+
+        ASFW_ANY = -1
+        ctypes.windll.user32.AllowSetForegroundWindow(ASFW_ANY)
+
+
+def hand_over(paths: list[str], timeout_ms: int = 2000, *, store_path: str | os.PathLike | None = None,
+              name: str | None = None) -> bool:
+    """Pass ``paths`` to a running editor; True if one took them, False if none answers.
+
+    Relative paths are made absolute here: the running editor has its own working folder.
+    """
+    message = _frame([os.path.abspath(p) for p in paths])
+    sock = QLocalSocket()
+    sock.connectToServer(name or server_name(store_path))
+    try:
+        if not sock.waitForConnected(timeout_ms):
+            return False
+        _allow_foreground()
+        sock.write(message)
+        if not sock.waitForBytesWritten(timeout_ms):
+            return False
+        reply = b""
+        while not reply:
+            if sock.bytesAvailable() == 0 and not sock.waitForReadyRead(timeout_ms):
+                return False
+            reply = bytes(sock.read(1).data())
+        return reply == ACK
+    finally:
+        sock.abort()
+
+
+class InstanceServer(QObject):
+    """Listens for later starts; emits ``paths_received(list[str])`` for each hand-over."""
+
+    paths_received = Signal(list)
+
+    def __init__(self, parent: QObject | None = None, *, store_path: str | os.PathLike | None = None,
+                 name: str | None = None) -> None:
+        super().__init__(parent)
+        self.name = name or server_name(store_path)
+        self._server = QLocalServer(self)
+        # Unix: the socket file is readable by this user only; Windows: the pipe's ACL allows only him.
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+        self._buffers: dict[QLocalSocket, bytearray] = {}
+
+    def listen(self) -> bool:
+        """Start listening; a server left by a killed editor (Unix socket file) is removed first.
+
+        False when another live editor already listens under the name (it answers a connection).
+        Probe first: with socket options Qt's Unix listen() renames its socket over an existing
+        one, and on Windows two servers may share a pipe name, so a plain listen() would succeed
+        beside a live editor.
+        """
+        if self._server.isListening():
+            return True
+        if self._someone_listens():
+            return False
+        # A killed editor's socket file (Unix); Qt's own rename would also replace it, but only
+        # while socket options are set.
+        QLocalServer.removeServer(self.name)
+        return self._server.listen(self.name)
+
+    def _someone_listens(self) -> bool:
+        probe = QLocalSocket()
+        probe.connectToServer(self.name)
+        alive = probe.waitForConnected(500)
+        probe.abort()
+        return alive
+
+    def close(self) -> None:
+        self._server.close()
+
+    @property
+    def full_server_name(self) -> str:
+        return self._server.fullServerName()
+
+    def _accept(self) -> None:
+        while self._server.hasPendingConnections():
+            sock = self._server.nextPendingConnection()
+            self._buffers[sock] = bytearray()
+            sock.readyRead.connect(lambda s=sock: self._read(s))
+            sock.disconnected.connect(lambda s=sock: self._drop(s))
+            if sock.bytesAvailable():
+                self._read(sock)
+
+    def _drop(self, sock: QLocalSocket) -> None:
+        self._buffers.pop(sock, None)
+        sock.deleteLater()
+
+    def _read(self, sock: QLocalSocket) -> None:
+        buf = self._buffers.get(sock)
+        if buf is None:
+            return
+        buf += bytes(sock.readAll().data())
+        if len(buf) < _HEADER.size:
+            return
+        (size,) = _HEADER.unpack_from(buf)
+        if size > MAX_MESSAGE:
+            self._buffers.pop(sock, None)
+            sock.abort()
+            return
+        if len(buf) < _HEADER.size + size:
+            return
+        paths = _parse(bytes(buf[_HEADER.size:_HEADER.size + size]))
+        self._buffers.pop(sock, None)
+        if paths is None:
+            sock.abort()
+            return
+        sock.write(ACK)
+        sock.flush()
+        sock.disconnectFromServer()
+        self.paths_received.emit(paths)
+
+
+def _parse(body: bytes) -> list[str] | None:
+    """The paths in a message, or None for anything that is not our message."""
+    try:
+        message = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    paths = message.get("paths") if isinstance(message, dict) else None
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        return None
+    return paths
