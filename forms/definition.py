@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from forms.problems import DefinitionError  # noqa: F401 - also importable from here
+
 EDITIONS_DIR = Path(__file__).resolve().parent / "editions"
 DEFAULT_FORM_ID = "shanghai-ip-consortium-2022"
 
@@ -28,17 +30,7 @@ STRUCT_TYPES = frozenset({"record", "list"})
 PART_KINDS = frozenset({"cover", "static", "table", "box", "opinion", "attachments"})
 
 
-class DefinitionError(ValueError):
-    """The form definition file is wrong; the message names the place."""
-
-
 # --------------------------------------------------------------------------- strict YAML
-
-
-class _Mark(str):
-    """A YAML key that remembers its line, for error messages."""
-
-    line: int
 
 
 class _StrictLoader(yaml.SafeLoader):

@@ -7,6 +7,7 @@ contract of ``shared/spec/form-2022.md`` §3 and must not change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -56,11 +57,16 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem at one field path, e.g. ``team.members[2].id_number``."""
+    """One problem at one field path, e.g. ``team.members[2].id_number``.
+
+    ``where`` is the place in words as the printed form names it
+    (``一、申报单位基本信息 › 项目负责人 › 身份证号码``), for a clerk; ``path`` is for programs.
+    """
 
     path: str
     code: str
     message: str
+    where: str = ""
 
     @property
     def severity(self) -> str:
@@ -71,13 +77,23 @@ class Problem:
         return self.severity == ERROR
 
     def as_dict(self) -> dict[str, str]:
-        return {"path": self.path, "code": self.code, "severity": self.severity, "message": self.message}
+        return {"path": self.path, "code": self.code, "severity": self.severity,
+                "message": self.message, "where": self.where}
 
     @classmethod
-    def at(cls, path: str, finding: Finding) -> "Problem":
-        return cls(path, finding.code, finding.message)
+    def at(cls, path: str, finding: Finding, where: str = "") -> "Problem":
+        return cls(path, finding.code, finding.message, where)
+
+
+class DefinitionError(ValueError):
+    """The form definition file is wrong; the message names the place."""
 
 
 class RenderRefused(ValueError):
     """A printer (PDF, Word) could not produce the document; the message says why, in Chinese.
-    Raised by ``pdf/`` and caught by the command line and the editor without a traceback."""
+    Raised by ``pdf/`` and caught by the command line and the editor without a traceback.
+    ``problems`` holds the problems that stopped it (the errors of a final print), if any."""
+
+    def __init__(self, message: str = "", problems: Iterable[Problem] = ()):
+        super().__init__(message)
+        self.problems: tuple[Problem, ...] = tuple(problems)
