@@ -38,10 +38,24 @@ every page, so a printout can be matched to its revision.
 
 Autosave
 --------
-Each call commits before it returns (durable, ``synchronous=FULL``). The editor calls
-:meth:`Store.set_value` when a field is left or :meth:`Store.save` debounced (≤ 500 ms after the last
-keystroke), which keeps every change durable within 1 s. A save whose content did not change
-writes nothing. ``tests/benchmarks/bench_store.py`` measures the commit latency.
+The editor owns the draft (its :class:`forms.model.DraftModel`); the store keeps no copy of it.
+The editor calls :meth:`Store.save` debounced (≤ 500 ms after the last keystroke) with its live
+draft and, when it has them, its current problems (then the save does not validate again). A save
+hashes the draft (the canonical JSON; attachment bytes are hashed once per bytes object) and, when
+the hash equals the stored one, returns False after one read — no write, no write lock, no
+validation. Otherwise it commits before it returns (durable, ``synchronous=FULL``) and returns
+True. ``tests/benchmarks/bench_store.py`` measures both on the maximal draft. The store is
+thread-safe (one lock around its one connection), so a caller may also save from a worker thread
+with :meth:`forms.model.DraftModel.snapshot`.
+
+Files
+-----
+On POSIX the store, its ``-wal``/``-shm`` files (SQLite gives them the store's mode), backups and
+exported draft files are created ``0600``: they hold identity numbers and bank accounts. A path
+that is empty, ends in a separator, names a folder or is a dangling symbolic link is refused.
+``read_only=True`` opens with ``mode=ro``; where the ``-shm`` file cannot be created (a read-only
+share), with ``immutable=1``, or — when an uncheckpointed ``-wal`` lies beside it — from a private
+copy of the store and its ``-wal`` in a temporary folder, so no committed word is missed.
 
 Revisions and retention
 -----------------------
@@ -66,7 +80,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
@@ -77,20 +93,26 @@ from typing import Any, Callable, Iterator
 from sqlite_utils import Database
 
 from forms.draft import Draft
-from forms.store_schema import (  # noqa: F401 - re-exported: the store's public names
-    APPLICATION_ID,
-    MIGRATIONS,
+from forms.fsutil import commit_temp_file, create_private, new_temp_file, os_error_text
+from forms.store_codec import (
     UTC,
+    Encoded,
     StoreError,
-    _draft_from_row,
-    _Hasher,
-    _iso,
-    _parse,
-    _Prepared,
-    _summarise,
+    draft_from_row,
+    encode,
+    iso,
+    new_hasher,
+    parse_time,
+    problem_counts,
 )
+from forms.store_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
-SCHEMA_VERSION = 2
+__all__ = [
+    "APPLICATION_ID", "AUTO_REASON", "AUTO_REVISION_INTERVAL", "LARGE_DELETION_CHARS", "MIGRATIONS",
+    "SCHEMA_VERSION", "THIN_AFTER", "TRASH_DAYS", "UTC", "AmbiguousId", "DraftSummary", "ImportResult",
+    "NoSuchDraft", "RevisionInfo", "Store", "StoreError", "default_store_path",
+]
+
 AUTO_REVISION_INTERVAL = dt.timedelta(minutes=5)
 THIN_AFTER = dt.timedelta(days=30)
 TRASH_DAYS = 30
@@ -98,6 +120,8 @@ BUSY_TIMEOUT_SECONDS = 5.0
 AUTO_REASON = "自动保存"
 #: An autosave shrinking the draft by more than this many characters opens a new revision.
 LARGE_DELETION_CHARS = 200
+#: Revision ids are SQLite integers: anything outside 1..2**63-1 is no revision.
+_MAX_ROWID = 2 ** 63 - 1
 
 
 def default_store_path() -> Path:
@@ -110,8 +134,29 @@ def default_store_path() -> Path:
     return platformdirs.user_data_path("Shenbao", appauthor=False, roaming=False) / "drafts.sqlite3"
 
 
+def checked_store_path(raw: str | os.PathLike) -> Path:
+    """``raw`` as a store path, or StoreError (in Chinese) for an empty path, a path ending in
+    a separator, a folder, or a symbolic link to nothing (which SQLite would create through)."""
+    text = os.fspath(raw)
+    if not isinstance(text, str) or not text.strip():
+        raise StoreError("草稿库路径是空的。请给出草稿库文件的路径，例如 --db 我的草稿.sqlite3")
+    if text.endswith(tuple(sep for sep in (os.sep, os.altsep, "/") if sep)):
+        raise StoreError(f"草稿库路径 {text} 以分隔符结尾，是一个文件夹。请在后面加上文件名，"
+                         f"例如 {text}drafts.sqlite3")
+    path = Path(text)
+    if path.is_dir():
+        raise StoreError(f"{path} 是文件夹，不是草稿库文件。请给出文件名，例如 {path / 'drafts.sqlite3'}")
+    if path.is_symlink() and not path.exists():
+        raise StoreError(f"草稿库路径 {path} 是一个指向不存在位置的链接，已拒绝。请给出草稿库文件本身的路径。")
+    return path
+
+
 class NoSuchDraft(StoreError):
     """No draft (or revision) with that id."""
+
+
+class AmbiguousId(StoreError):
+    """A draft id prefix that matches more than one draft."""
 
 
 @dataclass
@@ -143,6 +188,16 @@ class ImportResult:
     personal_removed: bool
 
 
+_SUMMARY_SQL = ("SELECT id, unit_name, updated, problem_count, error_count, form_id, deleted_at, "
+                "personal_removed FROM drafts")
+
+
+def _summary(row: sqlite3.Row) -> DraftSummary:
+    return DraftSummary(row["id"], row["unit_name"], parse_time(row["updated"]), row["problem_count"],
+                        row["error_count"], row["form_id"], parse_time(row["deleted_at"]),
+                        bool(row["personal_removed"]))
+
+
 _MESSAGES = {
     "SQLITE_FULL": "磁盘空间已满，草稿未能保存。请清理磁盘后重试（已保存的内容不受影响）。",
     "SQLITE_READONLY": "草稿库所在位置是只读的，无法保存：{path}。请换一个可写的位置（--db）。",
@@ -156,21 +211,28 @@ _MESSAGES = {
 }
 
 
+def _error_key(exc: sqlite3.Error) -> str:
+    """The primary result code name (``SQLITE_IOERR`` for ``SQLITE_IOERR_WRITE``)."""
+    if "disk is full" in str(exc):
+        return "SQLITE_FULL"
+    return "_".join((getattr(exc, "sqlite_errorname", "") or "").split("_")[:2])
+
+
 # --------------------------------------------------------------------------- the store
 
 
 class Store:
-    """The local store. One connection; safe to call from one thread at a time (any thread)."""
+    """The local store. One connection behind one lock: safe to call from any thread."""
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False,
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False,
                  clock: Callable[[], dt.datetime] | None = None):
-        self.path = Path(path) if path is not None else default_store_path()
+        self._conn: sqlite3.Connection | None = None
+        self._copy_dir: Path | None = None
+        self.path = checked_store_path(path) if path is not None else checked_store_path(default_store_path())
         self.read_only = read_only
         self._clock = clock or (lambda: dt.datetime.now(UTC))
         self._lock = threading.RLock()
-        self._hasher = _Hasher()
-        self._cache: dict[str, tuple[str, Draft]] = {}
-        self._conn: sqlite3.Connection | None = None
+        self._hasher = new_hasher()
         try:
             self._open()
         except BaseException:
@@ -179,22 +241,61 @@ class Store:
 
     # -- opening ------------------------------------------------------------------------
 
+    def _connect(self, target: str, uri: bool) -> sqlite3.Connection:
+        conn = sqlite3.connect(target, uri=uri, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """``mode=ro``; where the ``-shm`` cannot be created (a read-only folder), ``immutable=1``
+        — or, when committed work waits in a ``-wal`` beside it, a private copy of both."""
+        if not self.path.is_file():
+            raise StoreError(f"找不到草稿库文件：{self.path}")
+        base = self.path.resolve().as_uri()
+        conn = self._connect(base + "?mode=ro", True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            conn.close()
+            if _error_key(exc) not in ("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_PERM"):
+                raise
+        wal = self.path.with_name(self.path.name + "-wal")
+        if wal.is_file() and wal.stat().st_size > 0:
+            self._copy_dir = Path(tempfile.mkdtemp(prefix="shenbao-readonly-"))
+            copy = self._copy_dir / "drafts.sqlite3"
+            try:
+                shutil.copyfile(self.path, copy)
+                shutil.copyfile(wal, copy.with_name(copy.name + "-wal"))
+            except OSError as exc:
+                raise StoreError(f"无法读取草稿库 {self.path}：{os_error_text(exc)}") from None
+            return self._connect(copy.as_uri() + "?mode=ro", True)
+        return self._connect(base + "?mode=ro&immutable=1", True)
+
     def _open(self) -> None:
         if self.read_only:
-            uri = self.path.resolve().as_uri() + "?mode=ro"
-            connect: tuple[Any, bool] = (uri, True)
+            try:
+                self._conn = self._open_read_only()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
         else:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"无法创建草稿库所在的文件夹 {self.path.parent}：{exc.strerror or exc}") from None
-            connect = (str(self.path), False)
-        if self.path.is_dir():
-            raise StoreError(f"{self.path} 是文件夹，不是草稿库文件")
+                raise StoreError(f"无法创建草稿库所在的文件夹 {self.path.parent}：{os_error_text(exc)}") from None
+            try:  # created private before SQLite sees it; SQLite gives -wal/-shm the same mode
+                os.close(create_private(self.path))
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise StoreError(f"无法创建草稿库文件 {self.path}：{os_error_text(exc)}") from None
+            try:
+                self._conn = self._connect(str(self.path), False)
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+        conn = self._conn
         try:
-            self._conn = sqlite3.connect(connect[0], uri=connect[1], timeout=BUSY_TIMEOUT_SECONDS,
-                                         isolation_level=None, check_same_thread=False)
-            conn = self._conn
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
             for pragma in ("foreign_keys = ON", "secure_delete = ON", "synchronous = FULL",
                            "trusted_schema = OFF", "recursive_triggers = OFF"):
@@ -208,7 +309,7 @@ class Store:
             raise StoreError(f"{self.path} 不是申报助手的草稿库文件")
         if version > SCHEMA_VERSION:
             raise StoreError("此草稿库由更新版本的申报助手创建，请升级申报助手后再打开")
-        self.db = Database(self._conn, recursive_triggers=False, execute_plugins=False)
+        self.db = Database(conn, recursive_triggers=False, execute_plugins=False)  # for migrations
         if self.read_only:
             if version < SCHEMA_VERSION:
                 raise StoreError("草稿库需要升级，但它所在的位置是只读的")
@@ -230,8 +331,7 @@ class Store:
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
         """A clear Chinese message for an SQLite error (by its primary result code)."""
-        key = "_".join((getattr(exc, "sqlite_errorname", "") or "").split("_")[:2])
-        template = _MESSAGES.get("SQLITE_FULL" if "disk is full" in str(exc) else key)
+        template = _MESSAGES.get(_error_key(exc))
         return StoreError(template.format(path=self.path) if template else f"草稿库出错：{exc}（{self.path}）")
 
     def close(self) -> None:
@@ -241,7 +341,9 @@ class Store:
                     self._conn.close()
                 finally:
                     self._conn = None
-            self._cache.clear()
+            if self._copy_dir is not None:
+                shutil.rmtree(self._copy_dir, ignore_errors=True)
+                self._copy_dir = None
 
     def __enter__(self) -> "Store":
         return self
@@ -253,6 +355,8 @@ class Store:
         conn = getattr(self, "_conn", None)
         if conn is not None:
             conn.close()
+        if getattr(self, "_copy_dir", None) is not None:
+            shutil.rmtree(self._copy_dir, ignore_errors=True)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -278,14 +382,13 @@ class Store:
                         conn.execute("ROLLBACK")
                     except sqlite3.Error:
                         pass
-                self._cache.clear()
                 if isinstance(exc, sqlite3.Error):
                     raise self._error(exc) from None
                 raise
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent read snapshot."""
+        """A consistent read snapshot (never waits for a writer: WAL)."""
         with self._lock:
             conn = self.conn
             try:
@@ -311,8 +414,9 @@ class Store:
                 personal_removed: bool = False) -> tuple[str, bool]:
         """Insert a new draft under ``draft_id``, or under a fresh id when that one is taken
         (checked inside the write transaction). Returns (id, whether it was taken)."""
-        prep = _summarise(draft, self._hasher)
-        now = _iso(self._now())
+        enc = encode(draft, self._hasher)
+        n_problems, n_errors = problem_counts(draft)
+        now = iso(self._now())
         with self._txn() as conn:
             taken = conn.execute("SELECT 1 FROM drafts WHERE id = ?", (draft_id,)).fetchone() is not None
             if taken:
@@ -322,113 +426,123 @@ class Store:
                 "INSERT INTO drafts (id, form_id, data, created, updated, deleted_at, origin_id, "
                 "personal_removed, unit_name, problem_count, error_count, content_hash) "
                 "VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
-                (draft_id, prep.form_id, prep.data_json, now, now, origin_id, int(personal_removed),
-                 prep.unit_name, prep.problem_count, prep.error_count, prep.content_hash))
-            self._sync_files(conn, "draft_files", "draft_id", draft_id, prep.files)
-            self._add_revision(conn, draft_id, prep, reason, explicit=True)
-        self._remember(draft_id, prep, draft)
+                (draft_id, enc.form_id, enc.data_json, now, now, origin_id, int(personal_removed),
+                 enc.unit_name, n_problems, n_errors, enc.content_hash))
+            self._sync_files(conn, "draft_files", "draft_id", draft_id, enc.files)
+            self._add_revision(conn, draft_id, enc, reason, explicit=True)
         return draft_id, taken
 
     def list_drafts(self, include_deleted: bool = False) -> list[DraftSummary]:
         """The drafts, most recently changed first (with ``include_deleted`` the trash too)."""
-        where = "" if include_deleted else "WHERE deleted_at IS NULL"
+        where = "" if include_deleted else " WHERE deleted_at IS NULL"
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT id, unit_name, updated, problem_count, error_count, form_id, deleted_at, "
-                f"personal_removed FROM drafts {where} ORDER BY updated DESC, id").fetchall()
-        return [DraftSummary(r[0], r[1], _parse(r[2]), r[3], r[4], r[5], _parse(r[6]), bool(r[7]))
-                for r in rows]
+            rows = conn.execute(f"{_SUMMARY_SQL}{where} ORDER BY updated DESC, id").fetchall()
+        return [_summary(r) for r in rows]
 
     def summary(self, draft_id: str) -> DraftSummary:
         with self._read() as conn:
-            r = conn.execute(
-                "SELECT id, unit_name, updated, problem_count, error_count, form_id, deleted_at, "
-                "personal_removed FROM drafts WHERE id = ?", (draft_id,)).fetchone()
-        if r is None:
-            raise NoSuchDraft(f"没有编号为 {draft_id} 的草稿")
-        return DraftSummary(r[0], r[1], _parse(r[2]), r[3], r[4], r[5], _parse(r[6]), bool(r[7]))
-
-    def load(self, draft_id: str) -> Draft:
-        """The draft with its attachment bytes (a copy: changing it changes nothing stored)."""
-        with self._read() as conn:
-            return self._load_current(conn, draft_id).copy()
-
-    def _load_current(self, conn: sqlite3.Connection, draft_id: str) -> Draft:
-        """The stored draft, from the cache when it is current (callers copy before changing)."""
-        row = conn.execute("SELECT form_id, data, content_hash FROM drafts WHERE id = ?",
-                           (draft_id,)).fetchone()
+            row = conn.execute(f"{_SUMMARY_SQL} WHERE id = ?", (draft_id,)).fetchone()
         if row is None:
             raise NoSuchDraft(f"没有编号为 {draft_id} 的草稿")
-        hit = self._cache.get(draft_id)
-        if hit is not None and row[2] and hit[0] == row[2]:
-            return hit[1]
-        files = self._files(conn, "draft_files", "draft_id", draft_id)
-        draft = _draft_from_row(row[0], row[1], files)
-        self._cache[draft_id] = (row[2], draft)
-        return draft
+        return _summary(row)
 
-    def _remember(self, draft_id: str, prep: _Prepared, draft: Draft) -> None:
-        """Keep what was just stored (only the referenced attachments, as a load would)."""
-        if len(self._cache) > 32:
-            self._cache.pop(next(iter(self._cache)))
-        cached = draft.copy()
-        cached.files = {name: f[2] for name, f in prep.files.items()}
-        self._cache[draft_id] = (prep.content_hash, cached)
+    def resolve_id(self, prefix: str) -> str:
+        """The full id of the one draft (in the trash too) whose id starts with ``prefix``;
+        NoSuchDraft when none does, AmbiguousId (a StoreError) when several do."""
+        text = (prefix or "").strip().lower()
+        if not text:
+            raise NoSuchDraft("请给出草稿编号（可只写开头几位）")
+        with self._read() as conn:
+            ids = [r["id"] for r in conn.execute(
+                "SELECT id FROM drafts WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 4", (len(text), text))]
+        if text in ids:
+            return text
+        if not ids:
+            raise NoSuchDraft(f"没有编号为 {prefix} 的草稿")
+        if len(ids) > 1:
+            shown = "、".join(ids[:3]) + ("……" if len(ids) > 3 else "")
+            raise AmbiguousId(f"编号以 {prefix} 开头的草稿不止一份（{shown}），请多写几位")
+        return ids[0]
+
+    def load(self, draft_id: str) -> Draft:
+        """The draft with its attachment bytes (a new object: changing it changes nothing stored)."""
+        with self._read() as conn:
+            return self._load_current(conn, draft_id)
+
+    def _load_current(self, conn: sqlite3.Connection, draft_id: str) -> Draft:
+        row = conn.execute("SELECT form_id, data FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+        if row is None:
+            raise NoSuchDraft(f"没有编号为 {draft_id} 的草稿")
+        return draft_from_row(row["form_id"], row["data"], self._files(conn, "draft_files", "draft_id", draft_id))
 
     def save(self, draft_id: str, draft: Draft, reason: str | None = None, *,
-             problems: list | None = None) -> None:
-        """Autosave the whole draft (committed when this returns). With a ``reason`` ("保存",
-        "打印", ...) also record an explicit revision, even when nothing changed.
+             problems: list | None = None) -> bool:
+        """Autosave the whole draft; True when something was written (committed when this
+        returns). Unchanged content (the content hash) costs one read and writes nothing.
+        With a ``reason`` ("保存", "打印", ...) also record an explicit revision, even when
+        nothing changed.
 
         ``problems``: the editor's current ``validate(draft)`` result, if it has one, for the
-        listing's problem counts (saves validating again: the largest cost of a save)."""
-        prep = _summarise(draft, self._hasher, problems)
+        listing's problem counts (without it a changed save validates: its largest cost)."""
+        enc = encode(draft, self._hasher)
+        if reason is None:
+            with self._read() as conn:
+                row = self._writable_row(conn, draft_id)
+            if row["content_hash"] == enc.content_hash:
+                return False
+        counts = problem_counts(draft, problems)
         with self._txn() as conn:
-            self._write(conn, draft_id, prep, reason)
-        self._remember(draft_id, prep, draft)
+            return self._write(conn, draft_id, enc, counts, reason)
 
-    def set_value(self, draft_id: str, path: str, value: Any, *, problems: list | None = None) -> None:
-        """Change one field (``team.members[2].name``), cleaned by its field type, and commit.
-        The read and the write are one transaction, so two writers never lose each other's
-        change. ``problems``: as for :meth:`save` (the editor's validation after the change)."""
+    def set_value(self, draft_id: str, path: str, value: Any, *, problems: list | None = None) -> bool:
+        """Load, set one field (``team.members[2].name``, cleaned by its field type) and save,
+        in one write transaction (two writers never lose each other's change). For scripts and
+        tests; the editor saves its own draft with :meth:`save`."""
         with self._txn() as conn:
-            draft = self._load_current(conn, draft_id).copy()
+            draft = self._load_current(conn, draft_id)
             try:
                 draft.set(path, value)
             except (IndexError, KeyError, TypeError) as exc:
                 raise KeyError(f"{path}: {exc}") from None
-            prep = _summarise(draft, self._hasher, problems)
-            self._write(conn, draft_id, prep, None)
-        self._remember(draft_id, prep, draft)
+            return self._write(conn, draft_id, encode(draft, self._hasher), problem_counts(draft, problems), None)
 
-    def _write(self, conn: sqlite3.Connection, draft_id: str, prep: _Prepared, reason: str | None) -> None:
+    @staticmethod
+    def _writable_row(conn: sqlite3.Connection, draft_id: str) -> sqlite3.Row:
         row = conn.execute("SELECT content_hash, deleted_at FROM drafts WHERE id = ?", (draft_id,)).fetchone()
         if row is None:
             raise NoSuchDraft(f"没有编号为 {draft_id} 的草稿")
-        if row[1] is not None:
+        if row["deleted_at"] is not None:
             raise StoreError("这份草稿在回收站中，请先恢复再修改")
-        if row[0] == prep.content_hash and reason is None:
-            return
-        if row[0] != prep.content_hash:
+        return row
+
+    def _write(self, conn: sqlite3.Connection, draft_id: str, enc: Encoded, counts: tuple[int, int],
+               reason: str | None) -> bool:
+        row = self._writable_row(conn, draft_id)
+        changed = row["content_hash"] != enc.content_hash
+        if not changed and reason is None:
+            return False
+        if changed:
             conn.execute(
                 "UPDATE drafts SET form_id = ?, data = ?, updated = ?, unit_name = ?, problem_count = ?, "
                 "error_count = ?, content_hash = ? WHERE id = ?",
-                (prep.form_id, prep.data_json, _iso(self._now()), prep.unit_name, prep.problem_count,
-                 prep.error_count, prep.content_hash, draft_id))
-            self._sync_files(conn, "draft_files", "draft_id", draft_id, prep.files)
-        self._add_revision(conn, draft_id, prep, reason, explicit=reason is not None)
+                (enc.form_id, enc.data_json, iso(self._now()), enc.unit_name, counts[0], counts[1],
+                 enc.content_hash, draft_id))
+            self._sync_files(conn, "draft_files", "draft_id", draft_id, enc.files)
+        self._add_revision(conn, draft_id, enc, reason, explicit=reason is not None)
+        return True
 
     # -- attachments --------------------------------------------------------------------
 
     @staticmethod
     def _files(conn: sqlite3.Connection, table: str, key_col: str, key: Any) -> dict[str, bytes]:
-        return {name: blob for name, blob in conn.execute(
+        return {r["name"]: r["data"] for r in conn.execute(
             f"SELECT f.name, b.data FROM {table} f JOIN blobs b ON b.sha256 = f.sha256 "
             f"WHERE f.{key_col} = ? ORDER BY f.rowid", (key,))}
 
     def _sync_files(self, conn: sqlite3.Connection, table: str, key_col: str, key: Any,
                     files: dict[str, tuple[str, str, bytes]]) -> None:
-        current = dict(conn.execute(f"SELECT name, sha256 FROM {table} WHERE {key_col} = ?", (key,)))
+        current = {r["name"]: r["sha256"] for r in conn.execute(
+            f"SELECT name, sha256 FROM {table} WHERE {key_col} = ?", (key,))}
         dropped: set[str] = set()
         for name, sha in current.items():
             if name not in files or files[name][0] != sha:
@@ -456,31 +570,31 @@ class Store:
 
     # -- revisions ----------------------------------------------------------------------
 
-    def _add_revision(self, conn: sqlite3.Connection, draft_id: str, prep: _Prepared,
+    def _add_revision(self, conn: sqlite3.Connection, draft_id: str, enc: Encoded,
                       reason: str | None, explicit: bool) -> None:
         now = self._now()
         if not explicit:
             latest = conn.execute(
-                "SELECT id, explicit, opened, content_hash, length(data) FROM revisions WHERE draft_id = ? "
-                "ORDER BY id DESC LIMIT 1", (draft_id,)).fetchone()
-            if latest is not None and latest[3] == prep.content_hash:
+                "SELECT id, explicit, opened, content_hash, length(data) AS chars FROM revisions "
+                "WHERE draft_id = ? ORDER BY id DESC LIMIT 1", (draft_id,)).fetchone()
+            if latest is not None and latest["content_hash"] == enc.content_hash:
                 return
             # A save that removes a lot at once (select all + delete, a paste over a paragraph)
             # never overwrites the revision holding the text as it was before.
-            large_deletion = latest is not None and latest[4] - len(prep.data_json) > LARGE_DELETION_CHARS
-            if (latest is not None and not latest[1] and not large_deletion
-                    and now - _parse(latest[2]) < AUTO_REVISION_INTERVAL):
+            large_deletion = latest is not None and latest["chars"] - len(enc.data_json) > LARGE_DELETION_CHARS
+            if (latest is not None and not latest["explicit"] and not large_deletion
+                    and now - parse_time(latest["opened"]) < AUTO_REVISION_INTERVAL):
                 conn.execute("UPDATE revisions SET created = ?, content_hash = ?, form_id = ?, data = ? "
-                             "WHERE id = ?", (_iso(now), prep.content_hash, prep.form_id, prep.data_json,
-                                              latest[0]))
-                self._sync_files(conn, "revision_files", "revision_id", latest[0], prep.files)
+                             "WHERE id = ?", (iso(now), enc.content_hash, enc.form_id, enc.data_json,
+                                              latest["id"]))
+                self._sync_files(conn, "revision_files", "revision_id", latest["id"], enc.files)
                 return
         cur = conn.execute(
             "INSERT INTO revisions (draft_id, created, opened, reason, explicit, content_hash, form_id, data) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (draft_id, _iso(now), _iso(now), reason or AUTO_REASON, int(explicit), prep.content_hash,
-             prep.form_id, prep.data_json))
-        self._sync_files(conn, "revision_files", "revision_id", cur.lastrowid, prep.files)
+            (draft_id, iso(now), iso(now), reason or AUTO_REASON, int(explicit), enc.content_hash,
+             enc.form_id, enc.data_json))
+        self._sync_files(conn, "revision_files", "revision_id", cur.lastrowid, enc.files)
 
     def revisions(self, draft_id: str) -> list[RevisionInfo]:
         """The draft's revisions, newest first."""
@@ -489,45 +603,49 @@ class Store:
                 raise NoSuchDraft(f"没有编号为 {draft_id} 的草稿")
             rows = conn.execute("SELECT id, created, reason, content_hash, explicit FROM revisions "
                                 "WHERE draft_id = ? ORDER BY id DESC", (draft_id,)).fetchall()
-        return [RevisionInfo(r[0], _parse(r[1]), r[2], r[3][:8].upper(), bool(r[4])) for r in rows]
+        return [RevisionInfo(r["id"], parse_time(r["created"]), r["reason"], r["content_hash"][:8].upper(),
+                             bool(r["explicit"])) for r in rows]
 
-    def _load_revision(self, conn: sqlite3.Connection, draft_id: str, revision_id: int) -> Draft:
-        row = conn.execute("SELECT form_id, data FROM revisions WHERE id = ? AND draft_id = ?",
-                           (revision_id, draft_id)).fetchone()
+    def _revision_row(self, conn: sqlite3.Connection, draft_id: str, revision_id: int) -> sqlite3.Row:
+        row = None
+        if isinstance(revision_id, int) and not isinstance(revision_id, bool) and 0 < revision_id <= _MAX_ROWID:
+            row = conn.execute("SELECT id, created, form_id, data FROM revisions WHERE id = ? AND draft_id = ?",
+                               (revision_id, draft_id)).fetchone()
         if row is None:
+            self._must_exist(conn, draft_id)
             raise NoSuchDraft(f"草稿 {draft_id} 没有第 {revision_id} 号版本")
-        return _draft_from_row(row[0], row[1], self._files(conn, "revision_files", "revision_id", revision_id))
+        return row
+
+    def _load_revision(self, conn: sqlite3.Connection, row: sqlite3.Row) -> Draft:
+        return draft_from_row(row["form_id"], row["data"],
+                              self._files(conn, "revision_files", "revision_id", row["id"]))
 
     def load_revision(self, draft_id: str, revision_id: int) -> Draft:
         with self._read() as conn:
-            return self._load_revision(conn, draft_id, revision_id)
+            return self._load_revision(conn, self._revision_row(conn, draft_id, revision_id))
 
     def restore_revision(self, draft_id: str, revision_id: int) -> None:
         """Make an old revision current again; recorded as a new revision (nothing is lost)."""
         from forms.display import datetime_text
 
         with self._txn() as conn:
-            draft = self._load_revision(conn, draft_id, revision_id)
-            created = conn.execute("SELECT created FROM revisions WHERE id = ?", (revision_id,)).fetchone()[0]
-            prep = _summarise(draft, self._hasher)
-            reason = f"恢复到第 {revision_id} 号版本（{datetime_text(_parse(created).astimezone())}）"
-            self._write(conn, draft_id, prep, reason)
-        self._remember(draft_id, prep, draft)
+            row = self._revision_row(conn, draft_id, revision_id)
+            draft = self._load_revision(conn, row)
+            reason = f"恢复到第 {revision_id} 号版本（{datetime_text(parse_time(row['created']).astimezone())}）"
+            self._write(conn, draft_id, encode(draft, self._hasher), problem_counts(draft), reason)
 
     # -- duplicate, trash ---------------------------------------------------------------
 
     def duplicate(self, draft_id: str) -> str:
         """A copy of the draft under a new id (history starts afresh with one revision)."""
-        with self._read() as conn:
-            draft = self._load_current(conn, draft_id).copy()
-        return self._insert(draft, str(uuid.uuid4()), f"复制自草稿 {draft_id}")[0]
+        return self._insert(self.load(draft_id), str(uuid.uuid4()), f"复制自草稿 {draft_id}")[0]
 
     def delete(self, draft_id: str) -> None:
         """Move the draft to the trash (restorable for :data:`TRASH_DAYS` days)."""
         with self._txn() as conn:
             self._must_exist(conn, draft_id)
             conn.execute("UPDATE drafts SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
-                         (_iso(self._now()), draft_id))
+                         (iso(self._now()), draft_id))
 
     def restore(self, draft_id: str) -> None:
         """Take the draft out of the trash."""
@@ -542,16 +660,14 @@ class Store:
 
     def purge_trash(self, now: dt.datetime | None = None, days: int = TRASH_DAYS) -> int:
         """Delete for good the drafts in the trash for ``days`` days or more; returns how many."""
-        cutoff = _iso((now or self._now()) - dt.timedelta(days=days))
+        cutoff = iso((now or self._now()) - dt.timedelta(days=days))
         with self._txn() as conn:
-            ids = [r[0] for r in conn.execute(
+            ids = [r["id"] for r in conn.execute(
                 "SELECT id FROM drafts WHERE deleted_at IS NOT NULL AND deleted_at <= ?", (cutoff,))]
             for draft_id in ids:
                 self._erase(conn, draft_id)
             if ids:
                 self._collect_blobs(conn)
-        for draft_id in ids:
-            self._cache.pop(draft_id, None)
         return len(ids)
 
     @staticmethod
@@ -565,7 +681,7 @@ class Store:
     def thin_revisions(self, now: dt.datetime | None = None) -> int:
         """Automatic revisions older than :data:`THIN_AFTER`: keep the newest per draft and UTC
         day. Returns how many were deleted."""
-        cutoff = _iso((now or self._now()) - THIN_AFTER)
+        cutoff = iso((now or self._now()) - THIN_AFTER)
         doomed_sql = ("SELECT id FROM revisions WHERE explicit = 0 AND created < :c AND id NOT IN "
                       "(SELECT max(id) FROM revisions WHERE explicit = 0 AND created < :c "
                       "GROUP BY draft_id, substr(created, 1, 10))")
@@ -573,7 +689,7 @@ class Store:
             if conn.execute(f"SELECT 1 FROM ({doomed_sql}) LIMIT 1", {"c": cutoff}).fetchone() is None:
                 return 0
         with self._txn() as conn:
-            doomed = [r[0] for r in conn.execute(doomed_sql, {"c": cutoff})]
+            doomed = [r["id"] for r in conn.execute(doomed_sql, {"c": cutoff})]
             for rid in doomed:
                 conn.execute("DELETE FROM revision_files WHERE revision_id = ?", (rid,))
                 conn.execute("DELETE FROM revisions WHERE id = ?", (rid,))
@@ -583,7 +699,7 @@ class Store:
     def maintain(self, now: dt.datetime | None = None) -> None:
         """Retention: purge the old trash and thin old automatic revisions. Writes only when
         there is something to delete."""
-        cutoff = _iso((now or self._now()) - dt.timedelta(days=TRASH_DAYS))
+        cutoff = iso((now or self._now()) - dt.timedelta(days=TRASH_DAYS))
         with self._read() as conn:
             stale = conn.execute("SELECT 1 FROM drafts WHERE deleted_at IS NOT NULL AND deleted_at <= ? "
                                  "LIMIT 1", (cutoff,)).fetchone()
@@ -618,7 +734,7 @@ class Store:
             write_draft_file(draft, Path(path), draft_id=draft_id, without_personal=without_personal,
                              passphrase=passphrase)
         except OSError as exc:
-            raise StoreError(f"无法写入 {path}：{exc.strerror or exc}") from None
+            raise StoreError(f"无法写入草稿文件 {path}：{os_error_text(exc)}") from None
 
     def import_file(self, path: Path, *, passphrase: str | None = None) -> ImportResult:
         """Read a draft file (hostile until proven otherwise) and add it as a draft.
@@ -646,17 +762,22 @@ class Store:
         """``PRAGMA integrity_check`` messages; ``["ok"]`` for a sound store."""
         with self._lock:
             try:
-                return [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+                return [r[0] for r in self.conn.execute("PRAGMA integrity_check")]  # one unnamed column
             except sqlite3.Error as exc:
                 raise self._error(exc) from None
 
     def backup(self, path: Path) -> None:
-        """A consistent copy of the whole store (safe while the editor autosaves)."""
-        from forms.fsutil import fsync_dir, replace_with_retry
-
+        """A consistent copy of the whole store (safe while the editor autosaves), written to a
+        private temporary file beside ``path`` and renamed into place. A failure names the
+        backup file and leaves no temporary file."""
         path = Path(path)
         self._refuse_own_files(path)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+        failed = f"无法写入备份文件 {path}"
+        try:
+            tmp, fd = new_temp_file(path)
+            os.close(fd)
+        except OSError as exc:
+            raise StoreError(f"{failed}：{os_error_text(exc)}") from None
         try:
             dest = sqlite3.connect(str(tmp))
             try:
@@ -667,11 +788,15 @@ class Store:
                 dest.close()
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
-            replace_with_retry(tmp, path)
-            fsync_dir(path.parent)
+            commit_temp_file(tmp, path)
         except sqlite3.Error as exc:
-            raise self._error(exc) from None
+            key = _error_key(exc)
+            if key in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):  # the store itself is damaged
+                raise self._error(exc) from None
+            reason = "磁盘空间已满" if key == "SQLITE_FULL" else "磁盘写入出错，或该位置不可写"
+            raise StoreError(f"{failed}：{reason}（草稿库本身未受影响）") from None
         except OSError as exc:
-            raise StoreError(f"无法写入备份 {path}：{exc.strerror or exc}") from None
+            raise StoreError(f"{failed}：{os_error_text(exc)}（草稿库本身未受影响）") from None
         finally:
             tmp.unlink(missing_ok=True)
+            tmp.with_name(tmp.name + "-journal").unlink(missing_ok=True)
