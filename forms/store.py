@@ -455,8 +455,6 @@ class Store:
         with self._read() as conn:
             ids = [r["id"] for r in conn.execute(
                 "SELECT id FROM drafts WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 4", (len(text), text))]
-        if text in ids:
-            return text
         if not ids:
             raise NoSuchDraft(f"没有编号为 {prefix} 的草稿")
         if len(ids) > 1:
