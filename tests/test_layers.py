@@ -1,6 +1,8 @@
 """The layers point one way (STYLE.md): forms → nothing of ours; pdf → forms; ui → forms, pdf.
 
 Walks every module's imports with ast, so a stray ``import PySide6`` inside a function counts too.
+The command line (ui/cli) imports no Qt; nothing but main.py and ui itself imports ui (tests are
+exempt).
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+QT = {"PySide6", "shiboken6"}
 FORBIDDEN = {
-    "forms": {"PySide6", "shiboken6", "reportlab", "docx", "ui", "pdf"},
-    "pdf": {"PySide6", "shiboken6", "ui"},
+    "forms": QT | {"reportlab", "docx", "ui", "pdf"},
+    "pdf": QT | {"ui"},
+    "ui/cli": QT,
 }
+#: what may import ui: the program's entry and ui itself (tests are exempt)
+UI_IMPORTERS = ("main.py", "ui/")
+NOT_PROGRAM_CODE = ("tests/", "build/", "dist/")
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -43,6 +50,18 @@ def test_layer_imports(package: str) -> None:
         if imported_roots(path) & FORBIDDEN[package]
     }
     assert offenders == {}
+
+
+def test_nothing_but_main_imports_ui() -> None:
+    files = [path for path in ROOT.rglob("*.py")
+             if not any(part.startswith(".") or part.endswith(".egg-info") for part in path.relative_to(ROOT).parts)]
+    assert ROOT / "main.py" in files and ROOT / "forms" / "draft.py" in files
+    offenders = sorted(
+        rel for path in files
+        if not (rel := path.relative_to(ROOT).as_posix()).startswith(UI_IMPORTERS + NOT_PROGRAM_CODE)
+        and "ui" in imported_roots(path)
+    )
+    assert offenders == []
 
 
 def test_walker_sees_nested_imports(tmp_path: Path) -> None:

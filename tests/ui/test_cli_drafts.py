@@ -1,4 +1,4 @@
-"""``python main.py drafts …`` (spec §6), in-process through forms.cli.main and as subprocesses."""
+"""``python main.py drafts …`` (spec §6), in-process through ui.cli.main and as subprocesses."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from forms import cli
+from ui import cli
 from forms.sample import sample_draft, write_sample
 from forms.store import Store
 from tests.forms.store_helpers import run_cli
@@ -18,7 +18,7 @@ from tests.forms.store_helpers import run_cli
 @pytest.fixture
 def db(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "store" / "drafts.sqlite3"
-    # forms.cli.main() writes --db into SHENBAO_DB; monkeypatch restores the variable afterwards.
+    # The default store a command would use without --db: it must stay untouched.
     monkeypatch.setenv("SHENBAO_DB", str(tmp_path / "unused-default.sqlite3"))
     monkeypatch.delenv("SHENBAO_PASSPHRASE", raising=False)
     return path
@@ -90,6 +90,18 @@ def test_db_option_anywhere_and_env(capsys, db, sample_json, monkeypatch):
     assert [e["id"] for e in json.loads(out)] == [draft_id]
 
 
+def test_db_option_is_given_to_the_store_not_the_environment(capsys, db, sample_json, tmp_path):
+    import os
+
+    before = os.environ["SHENBAO_DB"]
+    code, out, err = run(capsys, "drafts", "import", str(sample_json), "--db", str(db))
+    assert code == 0, err
+    assert os.environ["SHENBAO_DB"] == before
+    assert db.is_file() and not (tmp_path / "unused-default.sqlite3").exists()
+    with Store(db) as s:
+        assert [d.id for d in s.list_drafts()] == [out.strip()]
+
+
 def test_no_such_draft(capsys, db, tmp_path):
     missing = "00000000-0000-4000-8000-000000000000"
     for argv in (["show", missing], ["export", missing, "-o", str(tmp_path / "x.shenbao")],
@@ -104,7 +116,8 @@ def test_export_import_conflict_and_personal(capsys, db, sample_json, tmp_path):
     draft_id = out.strip()
     target = tmp_path / "out.shenbao"
     code, out, err = run(capsys, "drafts", "export", draft_id, "-o", str(target), "--db", str(db))
-    assert code == 0 and target.is_file() and out == ""
+    assert code == 0 and target.is_file() and err == ""
+    assert out == f"已导出到 {target}\n"  # success messages on stdout
     code, out, err = run(capsys, "drafts", "import", str(target), "--db", str(db))
     new_id = out.strip()
     assert code == 0 and new_id != draft_id
@@ -144,17 +157,18 @@ def test_trash_history_restore_backup(capsys, db, sample_json, tmp_path):
     with Store(db) as s:
         s.set_value(draft_id, "plan", "改过的方案")
     code, out, _ = run(capsys, "drafts", "history", draft_id, "--db", str(db))
-    lines = out.strip().splitlines()
+    header, *lines = out.strip().splitlines()
+    assert "版本号" in header and "校验码" in header and draft_id in header
     assert code == 0 and len(lines) == 2 and "导入" in lines[-1] and "自动" in lines[0]
     first = lines[-1].split()[0]
-    code, _, err = run(capsys, "drafts", "restore", draft_id, "--revision", first, "--db", str(db))
-    assert code == 0 and "恢复" in err
+    code, out, err = run(capsys, "drafts", "restore", draft_id, "--revision", first, "--db", str(db))
+    assert code == 0 and "恢复" in out and err == ""
     _, out, _ = run(capsys, "drafts", "show", draft_id, "--db", str(db))
     assert out == sample_json.read_text(encoding="utf-8")
     _, out, _ = run(capsys, "drafts", "show", draft_id, "--revision", lines[0].split()[0], "--db", str(db))
     assert json.loads(out)["data"]["plan"] == "改过的方案"
-    code, _, err = run(capsys, "drafts", "delete", draft_id, "--db", str(db))
-    assert code == 0 and "回收站" in err
+    code, out, err = run(capsys, "drafts", "delete", draft_id, "--db", str(db))
+    assert code == 0 and "回收站" in out and err == ""
     _, out, _ = run(capsys, "drafts", "list", "--json", "--db", str(db))
     assert json.loads(out) == []
     _, out, _ = run(capsys, "drafts", "list", "--trash", "--db", str(db))
@@ -162,8 +176,8 @@ def test_trash_history_restore_backup(capsys, db, sample_json, tmp_path):
     code, _, _ = run(capsys, "drafts", "restore", draft_id, "--db", str(db))
     _, out, _ = run(capsys, "drafts", "list", "--json", "--db", str(db))
     assert code == 0 and [e["id"] for e in json.loads(out)] == [draft_id]
-    code, _, _ = run(capsys, "drafts", "backup", "-o", str(tmp_path / "backup.sqlite3"), "--db", str(db))
-    assert code == 0
+    code, out, err = run(capsys, "drafts", "backup", "-o", str(tmp_path / "backup.sqlite3"), "--db", str(db))
+    assert code == 0 and "已备份" in out and err == ""
     with Store(tmp_path / "backup.sqlite3") as b:
         assert [d.id for d in b.list_drafts()] == [draft_id]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from forms.cli import build_parser
+from ui.cli import build_parser
 from forms.draft import dump_draft_json, load_draft_json
 from forms.sample import SAMPLE_ATTACHMENT, sample_document, sample_draft
 
@@ -122,8 +122,9 @@ def test_validate_json_prints_problems(tmp_path: Path) -> None:
     problems = json.loads(result.stdout)
     assert isinstance(problems, list)
     for p in problems:
-        assert set(p) == {"path", "code", "severity", "message"}
-        assert all(isinstance(v, str) and v for v in p.values())
+        assert set(p) == {"path", "code", "severity", "message", "where"}  # spec §6
+        assert all(isinstance(v, str) for v in p.values())
+        assert p["path"] and p["code"] and p["message"]
     assert {(p["path"], p["code"], p["severity"]) for p in problems} == {
         ("unit.postcode", "postcode_not_shanghai", "warning"),
         ("unit.bank_account", "account_format", "error"),

@@ -1,0 +1,169 @@
+"""What every command shares: exit codes, the two output streams, errors in Chinese, the passphrase
+and the store path taken from the command line.
+
+Imports nothing heavy and no Qt: ``python main.py validate`` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+PASSPHRASE_ENV = "SHENBAO_PASSPHRASE"
+
+
+class CommandError(Exception):
+    """A command cannot go on: one line on stderr, exit 2 (unless ``code`` says otherwise)."""
+
+    def __init__(self, message: str, code: int = EXIT_UNUSABLE):
+        super().__init__(message)
+        self.code = code
+
+
+# --------------------------------------------------------------------------- output
+
+
+def setup_streams() -> None:
+    """Write UTF-8 on stdout and stderr, also when redirected to a file or shown on a cp936
+    (GBK) console: ``drafts show ID > x.json`` must give a file that imports again, and ``孙𠈌``
+    must stay a character. A character the stream still cannot take never raises."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:  # no console at all (a windowed program), or a test's capture
+            continue
+        try:
+            reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (ValueError, OSError):  # a stream that cannot change any more: keep it as it is
+            reconfigure(errors="backslashreplace")
+
+
+def out(text: str = "") -> None:
+    """A result or a success message: stdout."""
+    if sys.stdout is not None:
+        sys.stdout.write(text + "\n")
+
+
+def err(text: str) -> None:
+    """An error or a note beside the result: stderr, prefixed with the program name."""
+    if sys.stderr is not None:
+        sys.stderr.write(f"shenbao: {text}\n")
+
+
+# --------------------------------------------------------------------------- OS errors in Chinese
+
+_ERRNO_TEXT = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EROFS: "该位置是只读的",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.EINVAL: "文件名无效",
+    errno.EEXIST: "文件已存在",
+    errno.EBUSY: "文件正被占用",
+    errno.EFBIG: "文件太大",
+    errno.EIO: "磁盘读写出错",
+    errno.EMFILE: "打开的文件太多",
+    errno.EXDEV: "不能跨磁盘移动文件",
+}
+if hasattr(errno, "EDQUOT"):
+    _ERRNO_TEXT[errno.EDQUOT] = "磁盘配额已满"
+
+#: Windows error numbers whose errno translation says too little.
+_WINERROR_TEXT = {
+    5: "没有权限",
+    32: "文件正被另一个程序占用（例如在 Word、WPS 或 PDF 阅读器中打开着），请关闭后重试",
+    33: "文件正被另一个程序占用，请关闭后重试",
+    112: "磁盘空间已满",
+    123: "文件名无效（不能含有 \\ / : * ? \" < > | 等字符）",
+    206: "文件名或路径太长",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """What went wrong, in Chinese words (never the system's English)."""
+    winerror = getattr(exc, "winerror", None)
+    if winerror in _WINERROR_TEXT:
+        return _WINERROR_TEXT[winerror]
+    if exc.errno in _ERRNO_TEXT:
+        return _ERRNO_TEXT[exc.errno]
+    return f"系统错误（错误号 {exc.errno if exc.errno is not None else winerror}）"
+
+
+def check_output_path(path: Path, action: str) -> None:
+    """Refuse an output path whose folder is missing or which names a folder, before any work;
+    the message names the file and what was being done (``action``, e.g. "备份草稿库")."""
+    path = Path(path)
+    parent = path.parent
+    if path.is_dir():
+        raise CommandError(f"无法{action}到 {path}：这是一个文件夹，请写出文件名")
+    if not parent.exists():
+        raise CommandError(f"无法{action}到 {path}：文件夹 {parent} 不存在")
+    if not parent.is_dir():
+        raise CommandError(f"无法{action}到 {path}：{parent} 不是文件夹")
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def store_path_arg(text: str) -> Path:
+    """``--db``: a store file. An empty value (``--db "$UNSET"``), a path ending in a separator
+    or naming a folder would silently open the real store or create odd files: refused here,
+    before any command runs, with the store's own words."""
+    from forms.store import StoreError, checked_store_path
+
+    try:
+        return checked_store_path(text)
+    except StoreError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def revision_arg(text: str) -> int:
+    """``--revision N``: an integer; whether that revision exists is the store's answer."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"版本号应是整数（见 drafts history），而不是“{text}”") from None
+
+
+def passphrase(args: argparse.Namespace) -> str | None:
+    """``--passphrase`` or ``SHENBAO_PASSPHRASE``; None when neither is given. An empty one is
+    refused (it would write an unencrypted file while the user believes it is locked), and so is
+    one that is not valid text (bytes that are not UTF-8 in the command line)."""
+    given = getattr(args, "passphrase", None)
+    source = "--passphrase"
+    if given is None:
+        given, source = os.environ.get(PASSPHRASE_ENV), PASSPHRASE_ENV
+    if given is None:
+        return None
+    if given == "":
+        raise CommandError(f"口令是空的（{source}）。请给出口令，或不加口令")
+    try:
+        given.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CommandError(f"口令中有无法识别的字符（{source} 不是有效的 UTF-8 文本），请换一个口令") from None
+    return given
+
+
+def version() -> str:
+    """The program's version, from the installed package metadata (or pyproject.toml beside
+    the sources when not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("shenbao")
+    except metadata.PackageNotFoundError:
+        pass
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    try:
+        import tomllib
+
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    except (OSError, ValueError, KeyError):
+        return "（版本未知）"
