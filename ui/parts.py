@@ -1,0 +1,318 @@
+"""One generic builder: each printed part of the definition becomes a page laid out as its table.
+
+``build_page(session, part, plan)`` reads a part of ``form.yaml`` (the grids the PDF uses) and
+lays it out with the same cells, spans, label cells and row order: label cells as labels, field
+cells as editors from the field registry (:mod:`ui.fields`), lists as tables (:mod:`ui.table`),
+static text read-only. Fields the grids do not show sit beside the field they belong to
+(:mod:`ui.placement`). Nothing here knows a particular table of the 申报书: a new edition opens
+without code changes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget,
+)
+
+from forms.definition import Form
+from forms.rules import CONDITIONS
+from ui.fields import FieldEditor, make_editor
+from ui.placement import Companion, companions
+from ui.table import TableEditor, columns_for
+
+EXEMPT = "免填"
+_INDEX_RE = re.compile(r"\[\d+\]")
+
+
+class PartPage(QWidget):
+    """The page of one part: its editors, tables and the declared paths it shows."""
+
+    def __init__(self, session, part: dict, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session, self.part = session, part
+        self.setObjectName(f"part.{part['id']}")
+        self.paths: set[str] = set()      # declared paths (no row indexes) shown on this page
+        self.editors: list[FieldEditor] = []
+        self.tables: dict[str, TableEditor] = {}
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(24, 16, 24, 24)
+        self.layout_.setSpacing(10)
+
+    @property
+    def title(self) -> str:
+        return self.part.get("heading") or ("封面" if self.part["kind"] == "cover" else self.part["id"])
+
+    def shows(self, path: str) -> bool:
+        plain = _INDEX_RE.sub("", path)
+        return plain in self.paths or any(plain.startswith(p + ".") for p in self.paths)
+
+    # -- building blocks ------------------------------------------------------------------
+
+    def heading(self, text: str, name: str = "heading") -> QLabel:
+        label = QLabel(text)
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        self.layout_.addWidget(label)
+        return label
+
+    def editor(self, path: str, parent: QWidget | None = None, *, show_label: bool = False) -> FieldEditor:
+        editor = make_editor(self.session, path, parent, show_label=show_label)
+        self.editors.append(editor)
+        self.paths.add(path)
+        return editor
+
+    def table(self, list_path: str, keys: list[str] | None = None,
+              labels: dict[str, str] | None = None) -> TableEditor:
+        columns = columns_for(self.session.form, list_path, keys, labels)
+        table = TableEditor(self.session, list_path, columns, self)
+        self.tables[list_path] = table
+        self.paths.add(list_path)
+        return table
+
+    def field_block(self, path: str, comps: list[Companion], *, show_label: bool = False) -> QWidget:
+        """A field with the fields that sit with it (before or after)."""
+        fdef = self.session.form.field(path)
+        if fdef.type == "list":
+            return self.table(path)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        for comp in comps:
+            if comp.before:
+                layout.addWidget(self.editor(comp.path, box, show_label=True))
+        layout.addWidget(self.editor(path, box, show_label=show_label))
+        for comp in comps:
+            if not comp.before:
+                layout.addWidget(self.editor(comp.path, box, show_label=True))
+        return box
+
+    # -- conditions -----------------------------------------------------------------------
+
+    def refresh_conditions(self) -> None:
+        """Conditional fields: hidden unless needed (其他单位性质), 免填 when exempt (the bank
+        rows), the park-name hint for 科技型园区."""
+        draft = self.session.draft
+        park_names = {ref.params["name"]: ref.params["unit_type"]
+                      for ref in self.session.form.rules if ref.name == "park_company"}
+        for editor in self.editors:
+            req = editor.fdef.required
+            if req.when is not None:
+                needed = CONDITIONS[req.when](draft)
+                editor.setVisible(needed or bool(editor.session.get(editor.path)))
+            elif req.unless is not None:
+                exempt = CONDITIONS[req.unless](draft)
+                editor.set_hint(f"{EXEMPT}：{editor.fdef.hint.strip('（）')}" if exempt else "")
+                editor.input.setPlaceholderText(EXEMPT if exempt else editor.fdef.hint)
+                editor.input.setProperty("exempt", exempt)
+            elif editor.path in park_names:
+                park = draft.get(park_names[editor.path]) == "科技型园区"
+                editor.set_hint(editor.fdef.hint if park else "")
+
+
+def _cell_frame(kind: str) -> QFrame:
+    frame = QFrame()
+    frame.setProperty("cell", kind)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(6, 4, 6, 4)
+    return frame
+
+
+def _label_cell(text: str) -> QFrame:
+    frame = _cell_frame("label")
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    frame.layout().addWidget(label)
+    return frame
+
+
+def _build_table(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> None:
+    page.heading(part["heading"])
+    sheet = QFrame()
+    sheet.setObjectName("sheet")
+    grid = QGridLayout(sheet)
+    grid.setSpacing(0)
+    grid.setContentsMargins(0, 0, 0, 0)
+    for i, width in enumerate(part["columns"]):
+        grid.setColumnStretch(i, int(width))
+    ncols = len(part["columns"])
+    rows = part.get("rows", [])
+    skip: set[int] = set()
+    for i, row in enumerate(rows):
+        if isinstance(row, dict):  # the column labels above a repeat become the table's header
+            prev = rows[i - 1] if i else None
+            if isinstance(prev, list) and len(prev) == len(row["cells"]) and all("label" in c for c in prev):
+                skip.add(i - 1)
+    covered: dict[int, int] = {}
+    grid_row = 0
+    for i, row in enumerate(rows):
+        if i in skip:
+            covered = {c: v - 1 for c, v in covered.items() if v - 1 > 0}
+            continue
+        if isinstance(row, dict):
+            keys = [c["key"] for c in row["cells"] if "key" in c]
+            labels = {}
+            if i - 1 in skip:
+                labels = {c["key"]: rows[i - 1][j]["label"] for j, c in enumerate(row["cells"]) if "key" in c}
+            table = page.table(row["repeat"], keys, labels)
+            grid.addWidget(table, grid_row, 0, 1, ncols)
+            grid_row += 1
+            continue
+        col = 0
+        for cell in row:
+            while covered.get(col, 0) > 0:
+                col += 1
+            span, rowspan = int(cell.get("span", 1)), int(cell.get("rowspan", 1))
+            if "label" in cell or "text" in cell:
+                widget = _label_cell(cell.get("label", cell.get("text", "")))
+            elif "blank" in cell:
+                widget = _cell_frame("blank")
+                note = QLabel("（打印后手写）")
+                note.setObjectName("hint")
+                note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                widget.layout().addWidget(note)
+                widget.setMinimumHeight(int(cell.get("min_height_mm", 0)) * 3)
+            else:
+                widget = _cell_frame("field")
+                widget.layout().addWidget(page.field_block(cell["field"], plan.get(cell["field"], [])))
+            grid.addWidget(widget, grid_row, col, rowspan, span)
+            if rowspan > 1:
+                covered[col] = rowspan - 1
+            col += span
+        covered = {c: v - 1 for c, v in covered.items() if v - 1 > 0}
+        grid_row += 1
+    page.layout_.addWidget(sheet)
+
+
+def _build_cover(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> None:
+    lay = page.layout_
+    number = QLabel(f"{part['number_label']}＿＿＿＿＿＿（不需填写）")
+    number.setObjectName("hint")
+    number.setAlignment(Qt.AlignmentFlag.AlignRight)
+    lay.addWidget(number)
+    lay.addSpacing(24)
+    for line in part.get("title", []):
+        title = QLabel(line)
+        title.setObjectName("cover_title")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(title)
+    lay.addSpacing(32)
+    for label, key, suffix in ((part["unit_label"], "unit_field", part.get("seal", "")),
+                               (part["date_label"], "date_field", "")):
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(QLabel(label))
+        editor = page.editor(part[key])
+        editor.setMinimumWidth(360)
+        row.addWidget(editor, 4)
+        tail = QLabel(suffix)
+        tail.setMinimumWidth(60)
+        row.addWidget(tail)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addSpacing(12)
+    lay.addSpacing(32)
+    by = QLabel(part.get("compiled_by", ""))
+    by.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    lay.addWidget(by)
+
+
+def _build_static(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> None:
+    page.heading(part["heading"], "part_title").setAlignment(Qt.AlignmentFlag.AlignCenter)
+    for text in part.get("paragraphs", []):
+        para = QLabel(text)
+        para.setObjectName("static_text")
+        para.setWordWrap(True)
+        para.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        page.layout_.addWidget(para)
+
+
+def _build_box(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> None:
+    page.heading(part["heading"])
+    frame = _cell_frame("field")
+    frame.setObjectName("sheet")
+    if part.get("title"):
+        title = QLabel(part["title"])
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        frame.layout().addWidget(title)
+    fdef = page.session.form.field(part["field"])
+    if fdef.hint:
+        hint = QLabel(fdef.hint)
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        frame.layout().addWidget(hint)
+    editor = page.editor(part["field"], frame)
+    editor.input.setMinimumHeight(420)
+    frame.layout().addWidget(editor)
+    page.layout_.addWidget(frame)
+
+
+def _build_opinion(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> None:
+    page.heading(part["heading"])
+    sheet = QFrame()
+    sheet.setObjectName("sheet")
+    grid = QGridLayout(sheet)
+    grid.setSpacing(0)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setColumnStretch(0, 24)
+    grid.setColumnStretch(1, 76)
+    grid.addWidget(_label_cell(part["label"]), 0, 0)
+    body = _cell_frame("field")
+    text = QLabel(part.get("text", ""))
+    text.setObjectName("static_text")
+    text.setWordWrap(True)
+    body.layout().addWidget(text)
+    seal = QLabel(part.get("seal_label", ""))
+    seal.setMinimumHeight(120)
+    seal.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+    body.layout().addWidget(seal)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    editor = page.editor(part["date_field"], body)
+    editor.input.setPlaceholderText(f"{part.get('date_blank', '')}（可留空，打印后手写）")
+    editor.setMinimumWidth(260)
+    row.addWidget(editor)
+    body.layout().addLayout(row)
+    grid.addWidget(body, 0, 1)
+    page.layout_.addWidget(sheet)
+
+
+def _build_attachments(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> None:
+    try:
+        from ui.attachments_page import AttachmentsPage
+    except ImportError:
+        page.heading(part["heading"])
+        page.layout_.addWidget(page.table(part["field"]))
+        return
+    widget = AttachmentsPage(page.session, page)
+    page.paths.add(part["field"])
+    page.layout_.addWidget(widget)
+    page.attachments_page = widget
+
+
+BUILDERS: dict[str, Callable[[PartPage, dict, dict], None]] = {
+    "cover": _build_cover,
+    "static": _build_static,
+    "table": _build_table,
+    "box": _build_box,
+    "opinion": _build_opinion,
+    "attachments": _build_attachments,
+}
+
+
+def build_pages(session, form: Form) -> list[PartPage]:
+    """A page for every part of the form, in order."""
+    plan = companions(form)
+    pages = []
+    for part in form.parts:
+        page = PartPage(session, part)
+        BUILDERS[part["kind"]](page, part, plan)
+        page.layout_.addStretch(1)
+        page.refresh_conditions()
+        pages.append(page)
+    return pages

@@ -1,0 +1,214 @@
+"""The editing session (contract C8): one draft, its store id, undo stack, checks and autosave.
+
+Widgets never hold data: they ask the session for values, hand it edits, and refresh from its
+``changed`` signal (the draft model's :class:`~forms.model.Change` objects). The session
+
+- applies every edit through an undo command (``QUndoStack``);
+- re-checks the changed field at once (``forms.dependents``), the whole draft debounced;
+- saves into the store through ``Store.save`` at most :data:`SAVE_DELAY_MS` after the first
+  unsaved change, so nothing typed more than a second ago is ever lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from forms.dependents import check_paths, dependents
+from forms.draft import Draft
+from forms.fieldtypes import TYPES
+from forms.model import RESET, SET, Change, DraftModel
+from forms.problems import Problem
+from forms.store import Store, StoreError
+from forms.validate import validate
+from ui.commands import ChangesCommand, SetValueCommand
+
+
+CHECK_DELAY_MS = 100   # whole-draft validation after the last change (≤ 150 ms)
+SAVE_DELAY_MS = 400    # autosave after the first unsaved change (≤ 1 s)
+RETRY_DELAY_MS = 2000  # after a failed save
+
+
+class DraftSession(QObject):
+    problems_changed = Signal(list)
+    changed = Signal(object)        # a forms.model.Change
+    saved = Signal(object)          # datetime of the save (local time)
+    save_failed = Signal(str)       # a Chinese message
+    replaced = Signal()
+    checked = Signal()              # the debounced whole-draft check ran
+
+    def __init__(self, store: Store, draft_id: str, draft: Draft, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.draft_id = draft_id
+        self.model = DraftModel(draft)
+        self.undo_stack = QUndoStack(self)
+        self.problems: list[Problem] = validate(draft)
+        self.fingerprint = draft.fingerprint()
+        self.last_saved: dt.datetime | None = None
+        self._dirty = False
+        self._token = 0  # typing token: edits with the same token merge into one undo command
+        self._unsubscribe: Callable[[], None] | None = self.model.subscribe(self._on_model_change)
+        self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._check_timer.timeout.connect(self.check_now)
+        self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self._on_save_timer_timeout)
+
+    # -- reading ------------------------------------------------------------------------
+
+    @property
+    def draft(self) -> Draft:
+        return self.model.draft
+
+    @property
+    def form(self):
+        return self.model.draft.form
+
+    def get(self, path: str, default: Any = None) -> Any:
+        return self.model.get(path, default)
+
+    def snapshot(self) -> Draft:
+        return self.model.snapshot()
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    # -- editing ------------------------------------------------------------------------
+
+    def clean(self, path: str, value: Any) -> Any:
+        """The value as the model would store it; InputError when it cannot be one."""
+        fdef = self.form.field(path)
+        ftype = TYPES[fdef.type]
+        return ftype.clean(value) if value is not None else ftype.empty
+
+    def edit(self, path: str, value: Any, *, typing: bool = True) -> bool:
+        """Set one field through the undo stack; True when the stored value changed.
+        Consecutive typing edits of one field merge until :meth:`end_typing`."""
+        new = self.clean(path, value)
+        old = self.get(path)
+        if new == old and type(new) is type(old):
+            return False
+        label = self.form.field(path).label
+        self.undo_stack.push(SetValueCommand(self.model, path, value, self._token, label))
+        if not typing:
+            self.end_typing()
+        return True
+
+    def end_typing(self) -> None:
+        """The user left the field: the next edit starts a new undo command."""
+        self._token += 1
+
+    def run(self, text: str, action: Callable[[], object]) -> ChangesCommand:
+        """Run ``action`` (calls of ``self.model``) as one undoable command."""
+        self.end_typing()
+        command = ChangesCommand(self.model, text, action)
+        self.undo_stack.push(command)
+        return command
+
+    def insert_row(self, list_path: str, index: int | None = None, row: dict | None = None) -> None:
+        self.run("添加一行", lambda: self.model.insert_row(list_path, index, row))
+
+    def remove_rows(self, list_path: str, indexes: list[int]) -> None:
+        def action() -> None:
+            for index in sorted(set(indexes), reverse=True):
+                self.model.remove_row(list_path, index)
+        self.run("删除行", action)
+
+    def move_row(self, list_path: str, src: int, dst: int) -> None:
+        self.run("移动行", lambda: self.model.move_row(list_path, src, dst))
+
+    def set_many(self, text: str, values: list[tuple[str, Any]]) -> None:
+        """Several field values as one command (a paste, a cleared block)."""
+        def action() -> None:
+            for path, value in values:
+                self.model.set(path, value)
+        self.run(text, action)
+
+    def replace_draft(self, draft: Draft, reason: str) -> None:
+        """Replace the whole draft (import, merge, restore): undoable, and saved at once."""
+        self.run(reason, lambda: self.model.reset(draft))
+        self.save_now(reason)
+
+    # -- checks -------------------------------------------------------------------------
+
+    def _on_model_change(self, change: Change) -> None:
+        self._dirty = True
+        if not self._save_timer.isActive():
+            self._save_timer.start()
+        self._recheck(change)
+        self._check_timer.start()
+        if change.kind == RESET:
+            self.replaced.emit()
+        self.changed.emit(change)
+
+    def _recheck(self, change: Change) -> None:
+        """The changed field's problems at once (the whole draft follows, debounced)."""
+        draft = self.draft
+        if change.kind == RESET:
+            self.problems = validate(draft)
+        else:
+            paths = dependents(draft, change.touches())
+            stale = _row_paths(change)
+            kept = [p for p in self.problems if p.path not in paths and not stale(p.path)]
+            self.problems = kept + check_paths(draft, paths)
+        self.problems_changed.emit(self.problems)
+
+    def check_now(self) -> None:
+        """Validate the whole draft now (what ``validate --json`` prints)."""
+        self._check_timer.stop()
+        self.problems = validate(self.draft)
+        self.fingerprint = self.draft.fingerprint()
+        self.problems_changed.emit(self.problems)
+        self.checked.emit()
+
+    # -- saving -------------------------------------------------------------------------
+
+    def _on_save_timer_timeout(self) -> None:
+        self.save()
+
+    def save(self, reason: str | None = None) -> bool:
+        """Write the draft into the store (with ``reason``: an explicit revision)."""
+        if not self._dirty and reason is None:
+            return True
+        self._save_timer.stop()
+        try:
+            self.store.save(self.draft_id, self.draft, reason, problems=self.problems)
+        except StoreError as exc:
+            self.save_failed.emit(str(exc))
+            self._save_timer.start(RETRY_DELAY_MS)
+            return False
+        self._dirty = False
+        self.last_saved = dt.datetime.now()
+        self.saved.emit(self.last_saved)
+        return True
+
+    def save_now(self, reason: str = "保存") -> bool:
+        """An explicit revision (Ctrl+S, print, import)."""
+        if self._check_timer.isActive():
+            self.check_now()
+        return self.save(reason)
+
+    def flush(self) -> bool:
+        """Save anything unsaved now (closing, switching drafts)."""
+        return self.save() if self._dirty else True
+
+    def close(self) -> None:
+        self.flush()
+        self._check_timer.stop()
+        self._save_timer.stop()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+
+
+def _row_paths(change: Change) -> Callable[[str], bool]:
+    """For a row change: does a problem path lie in the list (its rows' paths have shifted)?"""
+    if change.kind == SET:
+        return lambda path: False
+    prefix = change.path
+    return lambda path: path == prefix or path.startswith(prefix + "[")
