@@ -797,4 +797,3 @@ class Store:
             raise StoreError(f"{failed}：{os_error_text(exc)}（草稿库本身未受影响）") from None
         finally:
             tmp.unlink(missing_ok=True)
-            tmp.with_name(tmp.name + "-journal").unlink(missing_ok=True)

@@ -110,3 +110,47 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 60):
     full_env.update(env or {})
     return subprocess.run([sys.executable, "main.py", *args], cwd=MAIN_DIR, capture_output=True,
                           text=True, encoding="utf-8", env=full_env, timeout=timeout)
+
+
+def _can_unshare() -> bool:
+    import shutil
+    import subprocess
+
+    if sys.platform != "linux" or shutil.which("unshare") is None:
+        return False
+    try:
+        return subprocess.run(["unshare", "-m", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+#: Linux with mount namespaces (root, or unprivileged user namespaces): tests can then make a
+#: folder really read-only, or really full, for one child process — permissions cannot (root).
+CAN_MOUNT = _can_unshare()
+
+
+def run_in_mount(mounts: str, code: str, *args: str, timeout: float = 120):
+    """Run ``python -c code args`` in a private mount namespace after the shell commands
+    ``mounts`` (e.g. a read-only bind mount or a tiny tmpfs): nothing outside the child sees them."""
+    import os
+    import shlex
+    import subprocess
+
+    command = f"{mounts} && exec {shlex.quote(sys.executable)} -c {shlex.quote(code)} " + " ".join(
+        shlex.quote(a) for a in args)
+    env = dict(os.environ, PYTHONPATH=str(MAIN_DIR))
+    return subprocess.run(["unshare", "-m", "sh", "-c", command], capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=MAIN_DIR, timeout=timeout)
+
+
+def read_only_mount(folder: Path) -> str:
+    import shlex
+
+    f = shlex.quote(str(folder))
+    return f"mount --bind {f} {f} && mount -o remount,bind,ro {f}"
+
+
+def tiny_disk_mount(folder: Path, kib: int) -> str:
+    import shlex
+
+    return f"mount -t tmpfs -o size={kib}k tmpfs {shlex.quote(str(folder))}"
