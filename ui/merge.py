@@ -170,7 +170,7 @@ def compare(mine: Draft, theirs: Draft, *, skip_blank_personal: bool = False) ->
 # --------------------------------------------------------------------------- merging
 
 
-def _free_name(files: dict[str, bytes], name: str, blob: bytes) -> str:
+def free_name(files: dict[str, bytes], name: str, blob: bytes) -> str:
     """``name``, or ``name-2.pdf`` … when the merged draft already holds other bytes under it."""
     if files.get(name, blob) == blob:
         return name
@@ -189,7 +189,7 @@ def _take_file(result: Draft, theirs: Draft, row: dict) -> None:
     if not name or name not in theirs.files:
         return
     blob = theirs.files[name]
-    new = _free_name(result.files, name, blob)
+    new = free_name(result.files, name, blob)
     result.files[new] = blob
     row["file"] = new
 

@@ -36,8 +36,7 @@ ODD_EVEN_HELP = ("这台打印机不能自动双面打印。请分两次打印�
 
 
 def where_text(problem: Problem) -> str:
-    where = getattr(problem, "where", "")
-    return f"{where}：{problem.message}" if where else problem.message
+    return f"{problem.where}：{problem.message}" if problem.where else problem.message
 
 
 def _render(draft, draft_mode: bool) -> Printout:  # worker thread
