@@ -101,7 +101,6 @@ class MainWindow(QMainWindow):
         self.problems_panel = ProblemsPanel(self)
         self.problems_panel.path_activated.connect(self.focus_path)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.problems_panel)
-        self.resizeDocks([self.problems_panel], [150], Qt.Orientation.Vertical)
         self.guide_panel = GuidePanel(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guide_panel)
         self.guide_panel.hide()

@@ -11,6 +11,7 @@ without code changes.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Callable
 
 from PySide6.QtCore import Qt
@@ -182,7 +183,7 @@ def _build_table(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -
                 widget.layout().addWidget(page.field_block(cell["field"], plan.get(cell["field"], [])))
             grid.addWidget(widget, grid_row, col, rowspan, span)
             if rowspan > 1:
-                covered[col] = rowspan - 1
+                covered[col] = rowspan  # this row and the next rowspan - 1
             col += span
         covered = {c: v - 1 for c, v in covered.items() if v - 1 > 0}
         grid_row += 1
@@ -305,6 +306,50 @@ BUILDERS: dict[str, Callable[[PartPage, dict, dict], None]] = {
 }
 
 
+def leader_row(form: Form, draft, person: str, members: str) -> dict:
+    """The member row for the person of rule ``leader_in_members``: the person's values, and
+    those of any record labelled like the person (四's 项目负责人 record: 学历, 职务/职称 …)."""
+    keys = form.field(members).record.keys
+    label = form.field(person).label
+    sources = [person] + [f.path for f in form.fields
+                          if f.type == "record" and f.label == label and f.path != person]
+    row: dict = {}
+    for source in sources:
+        for sub in form.field(source).record.fields:
+            value = draft.get(f"{source}.{sub.key}")
+            if sub.key in keys and sub.key not in row and value not in (None, ""):
+                row[sub.key] = value
+    return row
+
+
+def _add_leader_actions(session, pages: list[PartPage]) -> None:
+    """One action puts the project leader into the member table (rule leader_in_members)."""
+    for ref in session.form.rules:
+        if ref.name != "leader_in_members":
+            continue
+        person, members = ref.params["person"], ref.params["members"]
+        for page in pages:
+            table = page.tables.get(members)
+            if table is not None:
+                button = table.add_button("add_leader", f"把{session.form.field(person).label}加入本表",
+                                          partial(add_leader, session, table, person))
+                button.setToolTip("把项目负责人的姓名、证件和学历等填入本表第一行（已在表中时选中该行）")
+
+
+def add_leader(session, table: TableEditor, person: str) -> int:
+    """Insert the leader as the first row (or select the row already holding the leader)."""
+    members = table.list_path
+    number = session.get(f"{person}.id_number")
+    rows = session.get(members) or []
+    for i, row in enumerate(rows):
+        if number and row.get("id_number") == number:
+            table.view.setCurrentIndex(table.model.index(i, 0))
+            return i
+    session.insert_row(members, 0, leader_row(session.form, session.draft, person, members))
+    table.view.setCurrentIndex(table.model.index(0, 0))
+    return 0
+
+
 def build_pages(session, form: Form) -> list[PartPage]:
     """A page for every part of the form, in order."""
     plan = companions(form)
@@ -315,4 +360,5 @@ def build_pages(session, form: Form) -> list[PartPage]:
         page.layout_.addStretch(1)
         page.refresh_conditions()
         pages.append(page)
+    _add_leader_actions(session, pages)
     return pages

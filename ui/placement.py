@@ -23,17 +23,16 @@ from forms.draft import Draft
 from forms.validate import is_required
 
 
-class _Reads:
-    """A draft that records the paths read through ``get``."""
+class _Reads(Draft):
+    """An empty draft that records the paths read through ``get``."""
 
-    def __init__(self, draft: Draft):
-        self._draft = draft
-        self.form = draft.form
+    def __init__(self, form: Form):
+        super().__init__(form)
         self.reads: set[str] = set()
 
     def get(self, path: str, default: Any = None) -> Any:
         self.reads.add(path)
-        return self._draft.get(path, default)
+        return super().get(path, default)
 
 
 @dataclass(frozen=True)
@@ -80,16 +79,16 @@ def _condition_reads(form: Form, path: str) -> set[str]:
     fdef = form.field(path)
     if fdef.required.when is None and fdef.required.unless is None:
         return set()
-    tracer = _Reads(Draft(form))
-    is_required(fdef, tracer)  # type: ignore[arg-type]
+    tracer = _Reads(form)
+    is_required(fdef, tracer)
     return tracer.reads - {path}
 
 
 def _format_reads(form: Form, cell: dict) -> set[str]:
     if "format" not in cell:
         return set()
-    tracer = _Reads(Draft(form))
-    FORMATS[cell["format"]](tracer, cell["field"])  # type: ignore[arg-type]
+    tracer = _Reads(form)
+    FORMATS[cell["format"]](tracer, cell["field"])
     return {p for p in tracer.reads if form.has_path(p)} - {cell["field"]}
 
 

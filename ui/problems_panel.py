@@ -6,7 +6,7 @@ row emits :attr:`ProblemsPanel.path_activated` (the window moves the focus to th
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDockWidget, QHeaderView, QStyle, QTreeView
 
 from forms.problems import Problem
@@ -55,6 +55,11 @@ class ProblemsModel(QAbstractTableModel):
         return None
 
 
+class ProblemsView(QTreeView):
+    def sizeHint(self) -> QSize:  # noqa: N802 - a short panel; the form gets the height
+        return QSize(600, 120)
+
+
 class ProblemsPanel(QDockWidget):
     path_activated = Signal(str)
 
@@ -62,7 +67,7 @@ class ProblemsPanel(QDockWidget):
         super().__init__("问题", parent)
         self.setObjectName("problems_dock")
         self.model = ProblemsModel(self)
-        self.view = QTreeView(self)
+        self.view = ProblemsView(self)
         self.view.setObjectName("problems")
         self.view.setModel(self.model)
         self.view.setRootIsDecorated(False)

@@ -271,9 +271,14 @@ class ListTableView(QTableView):
         self.setWordWrap(True)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for i, column in enumerate(model.columns):  # numbers and codes are shown whole
+            if column.fdef.type in ("id", "uscc", "account", "phone", "date", "year"):
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(48)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.verticalHeader().sectionResized.connect(self._fit_height)
         model.rowsInserted.connect(self._fit_height)
         model.rowsRemoved.connect(self._fit_height)
         model.modelReset.connect(self._fit_height)
