@@ -8,11 +8,13 @@ Pure Python: the editor and the command line check without loading any font.
 from __future__ import annotations
 
 import sys
+import threading
 from bisect import bisect_right
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from forms.messages import message
 from forms.problems import Problem
 
 if TYPE_CHECKING:
@@ -51,23 +53,32 @@ def _ranges() -> tuple[list[int], list[int]]:
 
 
 # Verdicts per character: a page of Chinese text uses a few hundred distinct characters, so
-# after the first check almost every lookup is one dict hit.
+# after the first check almost every lookup is one dict hit. The editor's GUI thread and render
+# workers share it: a lookup is one atomic dict read, every change happens under the lock.
 _VERDICTS: dict[str, bool] = {}
+_VERDICTS_LOCK = threading.Lock()
+_MAX_VERDICTS = 100_000  # hostile text with every code point: stay bounded
+_RANGES_LOCK = threading.Lock()
+
+
+def _lookup(ch: str) -> bool:
+    if ch in _ALWAYS_OK:
+        return True
+    with _RANGES_LOCK:  # the first call reads the file once, whichever thread comes first
+        starts, ends = _ranges()
+    cp = ord(ch)
+    i = bisect_right(starts, cp) - 1
+    return i >= 0 and cp <= ends[i]
 
 
 def can_render(ch: str) -> bool:
     verdict = _VERDICTS.get(ch)
     if verdict is None:
-        if ch in _ALWAYS_OK:
-            verdict = True
-        else:
-            starts, ends = _ranges()
-            cp = ord(ch)
-            i = bisect_right(starts, cp) - 1
-            verdict = i >= 0 and cp <= ends[i]
-        if len(_VERDICTS) > 100_000:  # hostile text with every code point: stay bounded
-            _VERDICTS.clear()
-        _VERDICTS[ch] = verdict
+        verdict = _lookup(ch)
+        with _VERDICTS_LOCK:
+            if len(_VERDICTS) >= _MAX_VERDICTS:
+                _VERDICTS.clear()
+            _VERDICTS[ch] = verdict
     return verdict
 
 
@@ -99,6 +110,8 @@ def unrenderable_problems(draft: "Draft") -> list[Problem]:
         bad = unrenderable(text)
         if bad:
             shown = "、".join(describe(c) for c in bad[:5]) + ("等" if len(bad) > 5 else "")
+            form = draft.form
             problems.append(Problem(path, "unrenderable_char",
-                                    f"字符 {shown} 无法打印（字库中没有，如表情符号或自造字），请删除或改用常用字。"))
+                                    message("unrenderable_char", subject=form.who(path), chars=shown),
+                                    form.where(path)))
     return problems

@@ -10,14 +10,20 @@ hints and static text from the :class:`Form` built here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from forms.problems import DefinitionError  # noqa: F401 - also importable from here
+from forms.display import FORMATS
+from forms.problems import DefinitionError  # also importable from here, as before
+from forms.rules import CONDITIONS, RULES
+
+__all__ = ["DefinitionError", "FieldDef", "Form", "RecordDef", "Required", "RuleRef", "get_form",
+           "load_form", "add_edition_dir"]
 
 EDITIONS_DIR = Path(__file__).resolve().parent / "editions"
 DEFAULT_FORM_ID = "shanghai-ip-consortium-2022"
@@ -75,11 +81,21 @@ def _load_yaml(path: Path) -> dict:
 
 @dataclass(frozen=True)
 class Required:
-    """Requiredness: always, never, or depending on a named condition (forms.rules.CONDITIONS)."""
+    """Requiredness: always, never, or depending on a named condition (forms.rules.CONDITIONS),
+    which the loader resolved to ``test``."""
 
     always: bool = False
     when: str | None = None
     unless: str | None = None
+    test: Callable[[Any], bool] | None = field(default=None, compare=False, repr=False)
+
+    def is_required(self, draft: Any) -> bool:
+        """Whether the field must be filled in ``draft`` (its condition reads the draft)."""
+        if self.always:
+            return True
+        if self.test is None:
+            return False
+        return self.test(draft) if self.when is not None else not self.test(draft)
 
 
 @dataclass(frozen=True)
@@ -99,6 +115,8 @@ class FieldDef:
     record: "RecordDef | None" = None
     min_items: int = 0
     id_type_key: str | None = None
+    #: For an ID number: the declared default of its ``id_type_key`` field (居民身份证).
+    id_type_default: str | None = None
     line: int = 0
 
     @property
@@ -143,6 +161,8 @@ class Form:
     removed: tuple[str, ...] = ()
     replaces: tuple[str, ...] = ()
     source: Path | None = None
+    #: Parameters of the named display formats (``nature: {other: unit.nature_other}``).
+    formats: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # -- lookup -------------------------------------------------------------------------
 
@@ -166,6 +186,42 @@ class Form:
                 return p
         raise KeyError(part_id)
 
+    def who(self, path: str) -> str:
+        """Whose field and which, for messages: ``项目负责人的身份证号码``,
+        ``项目组全部成员第 3 行的姓名``, ``统一社会信用代码``."""
+        m = _ROW_RE.fullmatch(path)
+        if m is not None:
+            row = f"{self.field(m.group(1)).label}第 {int(m.group(2)) + 1} 行"
+            return f"{row}的{self.field(path).label}" if m.group(3) else row
+        fdef = self.field(path)
+        parent = path.rsplit(".", 1)[0] if "." in path else ""
+        if parent and self.has_path(parent) and self.field(parent).record is not None \
+                and not any(f.path == path for f in self.fields):
+            return f"{self.field(parent).label}的{fdef.label}"
+        return fdef.label
+
+    def where(self, path: str) -> str:
+        """The place of ``path`` in words, as the printed form names it:
+        ``一、申报单位基本信息 › 项目负责人 › 身份证号码``,
+        ``四、项目组成员信息 › 项目组全部成员 第 3 行 › 姓名``; "" for an unknown path."""
+        places = self.__dict__.get("_places_cache")
+        if places is None:
+            places = _places(self)
+            object.__setattr__(self, "_places_cache", places)
+        m = _ROW_RE.fullmatch(path)
+        if m is None:
+            return " › ".join(places.get(path, ()))
+        list_path, index, rest = m.group(1), int(m.group(2)), m.group(3)
+        if not self.has_path(list_path):
+            return ""
+        head = places.get(list_path, ())
+        label = self.field(list_path).label
+        row = f"{label} 第 {index + 1} 行"
+        words = [*(head[:-1] if head and head[-1] == label else head), row]
+        if rest:
+            words += places.get(f"{list_path}.{rest}", ())[len(head):]
+        return " › ".join(words)
+
     def _index(self) -> dict[str, FieldDef]:
         cached = self.__dict__.get("_index_cache")
         if cached is None:
@@ -180,6 +236,116 @@ class Form:
 
 
 _INDEX_RE = re.compile(r"\[\d+\]")
+_ROW_RE = re.compile(r"([a-z_.]+)\[(\d+)\](?:\.([a-z_][a-z0-9_]*))?")
+COVER_WORD = "封面"  # the cover has no heading of its own
+
+
+def _cell_places(form: Form) -> dict[str, list[str]]:
+    """Declared path -> [part heading, row label, column label] for every field a part prints,
+    the first place it is printed at (the cover only when nowhere else)."""
+    found: dict[str, list[str]] = {}
+    cover: dict[str, list[str]] = {}
+
+    def put(path: str, words: list[str]) -> None:
+        words = [w for i, w in enumerate(words) if w and w not in words[:i]]
+        found.setdefault(path, words)
+
+    for part in form.parts:
+        kind, heading = part["kind"], part.get("heading", "")
+        if kind == "cover":
+            for key in ("unit_field", "date_field"):
+                if key in part:
+                    cover.setdefault(part[key], [COVER_WORD, form.field(part[key]).label])
+        elif kind in ("box", "attachments"):
+            title = part.get("title", "") if kind == "box" else form.field(part["field"]).label
+            put(part["field"], [heading, title])
+        elif kind == "opinion":
+            put(part["date_field"], [heading, form.field(part["date_field"]).label])
+        elif kind == "table":
+            _table_places(form, part, put)
+    for path, words in cover.items():
+        found.setdefault(path, words)
+    return found
+
+
+def _table_places(form: Form, part: dict, put: Callable[[str, list[str]], None]) -> None:
+    heading = part["heading"]
+    header: dict[int, str] = {}  # column -> label of the last row made of labels only
+    spans: dict[int, tuple[int, str]] = {}  # column -> (rows left, label) of a rowspan label
+    for row in part["rows"]:
+        repeat = isinstance(row, dict)
+        cells = row["cells"] if repeat else row
+        spans = {c: (n - 1, w) for c, (n, w) in spans.items() if n - 1 > 0}
+        span_label = next((w for _, (_, w) in sorted(spans.items())), "")
+        col, prev, first_label, labels_only, row_header = 0, None, "", True, {}
+        values = sum(1 for c in cells if "field" in c or "key" in c)
+        for cell in cells:
+            while col in spans:
+                col += 1
+            if "label" in cell:
+                first_label = first_label or cell["label"]
+                row_header[col] = cell["label"]
+                if int(cell.get("rowspan", 1)) > 1:
+                    spans[col] = (int(cell["rowspan"]), cell["label"])
+                    span_label = cell["label"]
+            elif "field" in cell or "key" in cell:
+                labels_only = False
+                if repeat:  # a list: its label, then the column heading
+                    path = f"{row['repeat']}.{cell['key']}"
+                    put(path, [heading, form.field(row["repeat"]).label, header.get(col, "")])
+                elif prev is not None and "label" in prev and (
+                        prev is not cells[0] or values == 1 or col not in header):
+                    # a label beside its value (学历 | …), under a rowspan label (项目负责人)
+                    put(cell["field"], [heading, span_label, prev["label"]])
+                else:  # a row of values under column headings (单位法人 | 姓名 …)
+                    put(cell["field"], [heading, first_label, header.get(col, "")])
+            else:
+                labels_only = False
+            prev = cell
+            col += int(cell.get("span", 1))
+        if labels_only and not repeat:
+            header = row_header
+    return None
+
+
+def _places(form: Form) -> dict[str, tuple[str, ...]]:
+    """Every declared path -> its place in words (see :meth:`Form.where`)."""
+    printed = _cell_places(form)
+    places: dict[str, tuple[str, ...]] = {}
+
+    def heading_of(path: str) -> list[str]:
+        """The heading of the part that prints the nearest relative of ``path``."""
+        steps = path.split(".")
+        for n in range(len(steps) - 1, 0, -1):
+            prefix = ".".join(steps[:n]) + "."
+            for other, words in printed.items():
+                if other.startswith(prefix) and words[0] != COVER_WORD:
+                    return words[:1]
+        return []
+
+    for f in form.fields:
+        own = printed.get(f.path) or [*heading_of(f.path), f.label]
+        places[f.path] = tuple(own)
+        if f.record is None:
+            continue
+        # The record's own place: where its members are printed, up to the row label.
+        member_places = [printed[f"{f.path}.{sub.key}"] for sub in f.record.fields
+                         if f"{f.path}.{sub.key}" in printed]
+        if f.type == "record":
+            base = member_places[0][:-1] if member_places and len(member_places[0]) > 2 else \
+                [*heading_of(f.path), f.label]
+            places[f.path] = tuple(base)
+        for sub in f.record.fields:
+            sub_path = f"{f.path}.{sub.key}"
+            words = printed.get(sub_path) if f.type == "record" else None
+            if words is None:
+                words = [*places[f.path], sub.label]
+            if f.type == "list":
+                # the list's place, then the column (or the member's own label)
+                column = printed.get(sub_path, [])[2:] or [sub.label]
+                words = [*places[f.path], *column]
+            places[sub_path] = tuple(words)
+    return places
 
 
 def _strip_indexes(path: str) -> str:
@@ -189,7 +355,7 @@ def _strip_indexes(path: str) -> str:
 # --------------------------------------------------------------------------- the loader
 
 _TOP_KEYS = {"form", "title", "issuer", "period", "renamed", "removed", "replaces", "records",
-             "choice_lists", "fields", "rules", "parts"}
+             "choice_lists", "fields", "rules", "formats", "parts"}
 _FIELD_KEYS = {"path", "key", "type", "label", "hint", "required", "printed", "choices",
                "default", "max_zi", "max_chars", "record", "min_items", "id_type_key"}
 _CELL_KEYS = {"label", "text", "field", "key", "index", "blank", "span", "rowspan", "format",
@@ -204,8 +370,11 @@ _PART_KEYS = {
                 "seal_area_mm"},
     "attachments": {"heading", "field", "columns", "empty_text"},
 }
-# Default limits of spec §3 when a field does not set its own.
-DEFAULT_MAX_CHARS = {"name": 50, "text": 200}
+# Default length limits (code points) when a field does not set its own: spec §3 for names (50)
+# and one-line text (200); numbers and codes get room for separators and typing slips, no more,
+# so that a pasted 100,000-character value is ``too_long`` before any format check reads it.
+DEFAULT_MAX_CHARS = {"name": 50, "text": 200, "choice": 200, "id": 40, "uscc": 40, "phone": 40,
+                     "email": 254, "postcode": 20, "account": 40, "file": 1000}
 
 
 def _where(source: Path, obj: Any) -> str:
@@ -227,9 +396,7 @@ def _strip_lines(obj: Any) -> Any:
     return obj
 
 
-def _parse_required(source: Path, spec: dict, raw: Any) -> Required:
-    from forms.rules import CONDITIONS  # late import: rules import this module for types
-
+def _parse_required(source: Path, spec: dict, raw: Any, conditions: Mapping[str, Callable]) -> Required:
     if raw is None or raw is False:
         return Required()
     if raw is True:
@@ -238,16 +405,16 @@ def _parse_required(source: Path, spec: dict, raw: Any) -> Required:
         _check_keys(source, raw, {"when", "unless"}, "required")
         when, unless = raw.get("when"), raw.get("unless")
         for name in (when, unless):
-            if name is not None and name not in CONDITIONS:
+            if name is not None and name not in conditions:
                 raise DefinitionError(f"{_where(source, spec)}: unknown condition {name!r}")
         if (when is None) == (unless is None):
             raise DefinitionError(f"{_where(source, spec)}: required needs exactly one of when/unless")
-        return Required(when=when, unless=unless)
+        return Required(when=when, unless=unless, test=conditions[when or unless])
     raise DefinitionError(f"{_where(source, spec)}: required must be true, false or a condition")
 
 
 def _parse_field(source: Path, spec: Any, *, path: str | None, choice_lists: dict,
-                 records: dict[str, RecordDef]) -> FieldDef:
+                 records: dict[str, RecordDef], conditions: Mapping[str, Callable]) -> FieldDef:
     if not isinstance(spec, dict):
         raise DefinitionError(f"{source.name}: a field must be a mapping, got {spec!r}")
     _check_keys(source, spec, _FIELD_KEYS, "field")
@@ -292,7 +459,7 @@ def _parse_field(source: Path, spec: Any, *, path: str | None, choice_lists: dic
         type=ftype,
         label=label,
         hint=spec.get("hint", ""),
-        required=_parse_required(source, spec, spec.get("required")),
+        required=_parse_required(source, spec, spec.get("required"), conditions),
         printed=bool(spec.get("printed", True)),
         choices=choices,
         default=default,
@@ -305,9 +472,8 @@ def _parse_field(source: Path, spec: Any, *, path: str | None, choice_lists: dic
     )
 
 
-def _check_cell_refs(source: Path, form_paths: set[str], part: dict) -> None:
-    from forms.display import FORMATS
-
+def _check_cell_refs(source: Path, form_paths: set[str], part: dict, formats: Mapping[str, Any],
+                     declared_formats: Mapping[str, Any]) -> None:
     def check_cell(cell: Any, prefix: str | None) -> None:
         if not isinstance(cell, dict):
             raise DefinitionError(f"{_where(source, part)}: a cell must be a mapping, got {cell!r}")
@@ -320,8 +486,13 @@ def _check_cell_refs(source: Path, form_paths: set[str], part: dict) -> None:
         if "key" in cell:
             if prefix is None or f"{prefix}.{cell['key']}" not in form_paths:
                 raise DefinitionError(f"{_where(source, cell)}: unknown key {cell['key']!r}")
-        if "format" in cell and cell["format"] not in FORMATS:
-            raise DefinitionError(f"{_where(source, cell)}: unknown format {cell['format']!r}")
+        if "format" in cell:
+            fmt = formats.get(cell["format"])
+            if fmt is None:
+                raise DefinitionError(f"{_where(source, cell)}: unknown format {cell['format']!r}")
+            if getattr(fmt, "path_params", ()) and cell["format"] not in declared_formats:
+                raise DefinitionError(f"{_where(source, cell)}: format {cell['format']!r} needs its "
+                                      f"parameters under 'formats:' ({', '.join(fmt.path_params)})")
 
     kind = part["kind"]
     for key in ("field", "unit_field", "date_field"):
@@ -361,10 +532,37 @@ def _check_cell_refs(source: Path, form_paths: set[str], part: dict) -> None:
             col += int(cell.get("span", 1))
 
 
-def load_form(source: Path) -> Form:
-    """Load and check one edition file strictly."""
-    from forms.rules import RULES
+def _parse_formats(source: Path, raw: Any, formats: Mapping[str, Any], paths: set[str]) -> dict:
+    """The ``formats:`` section: each named format's path parameters (checked like a rule's)."""
+    out: dict[str, dict[str, Any]] = {}
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        raise DefinitionError(f"{source.name}: formats must be a mapping")
+    for name, params in raw.items():
+        if name == "__line__":
+            continue
+        fmt = formats.get(name)
+        if fmt is None:
+            raise DefinitionError(f"{_where(source, raw)}: unknown format {name!r}")
+        params = _strip_lines(params or {})
+        expected = set(getattr(fmt, "path_params", ()))
+        if not isinstance(params, dict) or set(params) != expected:
+            raise DefinitionError(f"{_where(source, raw)}: format {name} takes {sorted(expected)}, "
+                                  f"got {sorted(params) if isinstance(params, dict) else params!r}")
+        for key, value in params.items():
+            if value not in paths:
+                raise DefinitionError(f"{_where(source, raw)}: format {name}: unknown path {value!r}")
+        out[name] = params
+    return out
 
+
+def load_form(source: Path, *, rules: Mapping[str, Any] = RULES,
+              conditions: Mapping[str, Callable] = CONDITIONS,
+              formats: Mapping[str, Any] = FORMATS) -> Form:
+    """Load and check one edition file strictly against the registries of named rules
+    (:data:`forms.rules.RULES`), conditions (:data:`forms.rules.CONDITIONS`) and display formats
+    (:data:`forms.display.FORMATS`) — the defaults, wired here and nowhere else."""
     source = Path(source)
     raw = _load_yaml(source)
     _check_keys(source, raw, _TOP_KEYS, "the form")
@@ -376,21 +574,27 @@ def load_form(source: Path) -> Form:
     for rname, rfields in (raw.get("records") or {}).items():
         if rname == "__line__":
             continue
-        parsed = tuple(_parse_field(source, f, path=None, choice_lists=choice_lists, records={})
+        parsed = tuple(_parse_field(source, f, path=None, choice_lists=choice_lists, records={},
+                                    conditions=conditions)
                        for f in rfields)
         keys = [f.key for f in parsed]
         if len(set(keys)) != len(keys):
             raise DefinitionError(f"{source.name}: duplicate key in record {rname}")
+        by_key = dict(zip(keys, parsed))
         for f in parsed:
             if f.id_type_key and f.id_type_key not in keys:
                 raise DefinitionError(f"{source.name}: record {rname}: unknown id_type_key {f.id_type_key!r}")
+        # An ID number's default document type is its id_type field's declared default.
+        parsed = tuple(replace(f, id_type_default=by_key[f.id_type_key].default) if f.id_type_key else f
+                       for f in parsed)
         records[rname] = RecordDef(rname, parsed)
     fields: list[FieldDef] = []
     seen: dict[str, int] = {}
     for spec in raw["fields"]:
         if not isinstance(spec, dict) or "path" not in spec:
             raise DefinitionError(f"{_where(source, spec)}: a field needs a path")
-        f = _parse_field(source, spec, path=spec["path"], choice_lists=choice_lists, records=records)
+        f = _parse_field(source, spec, path=spec["path"], choice_lists=choice_lists, records=records,
+                         conditions=conditions)
         if f.path in seen:
             raise DefinitionError(f"{_where(source, spec)}: duplicate path {f.path!r} (first at line {seen[f.path]})")
         for other in seen:
@@ -398,15 +602,15 @@ def load_form(source: Path) -> Form:
                 raise DefinitionError(f"{_where(source, spec)}: path {f.path!r} overlaps {other!r}")
         seen[f.path] = f.line
         fields.append(f)
-    rules = []
+    refs = []
     for spec in raw.get("rules") or []:
-        if not isinstance(spec, dict) or spec.get("rule") not in RULES:
+        if not isinstance(spec, dict) or spec.get("rule") not in rules:
             raise DefinitionError(f"{_where(source, spec)}: unknown rule {spec.get('rule') if isinstance(spec, dict) else spec!r}")
         params = {k: v for k, v in spec.items() if k not in ("rule", "__line__")}
-        rules.append(RuleRef(spec["rule"], params, spec.get("__line__", 0)))
+        refs.append(RuleRef(spec["rule"], params, spec.get("__line__", 0)))
     form = Form(
         id=raw["form"], title=raw["title"], issuer=raw["issuer"], period=str(raw.get("period", "")),
-        fields=tuple(fields), records=records, rules=tuple(rules), parts=(),
+        fields=tuple(fields), records=records, rules=tuple(refs), parts=(),
         renamed=dict(_strip_lines(raw.get("renamed") or {})),
         removed=tuple(raw.get("removed") or ()), replaces=tuple(raw.get("replaces") or ()),
         source=source,
@@ -417,8 +621,9 @@ def load_form(source: Path) -> Form:
             raise DefinitionError(f"{source.name}: renamed {old!r} -> unknown path {new!r}")
         if old in paths:
             raise DefinitionError(f"{source.name}: renamed path {old!r} still declared")
-    for rule in rules:
-        RULES[rule.name].check_params(form, rule, source)
+    for ref in form.rules:
+        rules[ref.name].check_params(form, ref, source)
+    object.__setattr__(form, "formats", _parse_formats(source, raw.get("formats"), formats, paths))
     part_ids = set()
     for part in raw["parts"]:
         if not isinstance(part, dict) or part.get("kind") not in PART_KINDS:
@@ -427,7 +632,7 @@ def load_form(source: Path) -> Form:
         if part.get("id") in part_ids or not part.get("id"):
             raise DefinitionError(f"{_where(source, part)}: missing or duplicate part id {part.get('id')!r}")
         part_ids.add(part["id"])
-        _check_cell_refs(source, paths, part)
+        _check_cell_refs(source, paths, part, formats, form.formats)
     object.__setattr__(form, "parts", tuple(_strip_lines(p) for p in raw["parts"]))
     return form
 

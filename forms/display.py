@@ -7,9 +7,12 @@ disagree. Named formats are referenced from the form definition's table cells.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from babel.dates import format_date
+
+from forms.fieldtypes import TYPES
 
 if TYPE_CHECKING:
     from forms.draft import Draft
@@ -46,29 +49,26 @@ def _plain(value: Any) -> str:
 def value_text(draft: "Draft", path: str) -> str:
     """A field's printed text: its value, 无 for an empty optional field, "" for an empty
     required one (a draft print leaves room to write it in)."""
-    from forms.fieldtypes import TYPES
-    from forms.validate import is_required
-
     fdef = draft.form.field(path)
     value = draft.get(path)
     if TYPES[fdef.type].is_empty(value):
-        return "" if is_required(fdef, draft) else NONE_TEXT
+        return "" if fdef.required.is_required(draft) else NONE_TEXT
     return _plain(value)
 
 
-def _fmt_nature(draft: "Draft", path: str) -> str:
+def _fmt_nature(draft: "Draft", path: str, *, other: str) -> str:
+    """The nature, or the words typed for 其他 (``other``: the path of those words)."""
     if draft.get(path) == "其他":
-        other = draft.get("unit.nature_other") or ""
-        return other or "其他"
+        return draft.get(other) or "其他"
     return value_text(draft, path)
 
 
-def _fmt_address_postcode(draft: "Draft", path: str) -> str:
+def _fmt_address_postcode(draft: "Draft", path: str, *, postcode: str) -> str:
     address = draft.get(path) or ""
-    postcode = draft.get("unit.postcode") or ""
-    if not postcode or not address:
+    code = draft.get(postcode) or ""
+    if not code or not address:
         return address
-    return f"{address}（{postcode}）"
+    return f"{address}（{code}）"
 
 
 def partner_text(item: dict) -> str:
@@ -85,19 +85,33 @@ def _fmt_partners(draft: "Draft", path: str) -> str:
 
 
 def _fmt_id_number(draft: "Draft", path: str) -> str:
+    """The number, followed by its document type when that is not the declared default."""
     number = value_text(draft, path)
-    id_type = draft.get(path.rsplit(".", 1)[0] + ".id_type") or "居民身份证"
-    if number and number != NONE_TEXT and id_type != "居民身份证":
+    id_type = draft.id_type(path)
+    if number and number != NONE_TEXT and id_type != draft.form.field(path).id_type_default:
         return f"{number}（{id_type}）"
     return number
 
 
-FORMATS: dict[str, Callable[["Draft", str], str]] = {
-    "nature": _fmt_nature,
-    "address_postcode": _fmt_address_postcode,
-    "partners": _fmt_partners,
-    "id_number": _fmt_id_number,
-}
+@dataclass(frozen=True)
+class Format:
+    """A named display format for table cells. ``path_params`` are the other fields it reads,
+    declared in the definition's ``formats:`` section (``nature: {other: unit.nature_other}``)."""
+
+    name: str
+    fn: Callable[..., str]
+    path_params: tuple[str, ...] = ()
+
+    def __call__(self, draft: "Draft", path: str) -> str:
+        return self.fn(draft, path, **draft.form.formats.get(self.name, {}))
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("nature", _fmt_nature, ("other",)),
+    Format("address_postcode", _fmt_address_postcode, ("postcode",)),
+    Format("partners", _fmt_partners),
+    Format("id_number", _fmt_id_number),
+)}
 
 
 def cell_text(draft: "Draft", cell: dict, item_path: str | None = None, index: int | None = None) -> str:

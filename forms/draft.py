@@ -16,17 +16,22 @@ import hashlib
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 from forms.definition import DEFAULT_FORM_ID, FieldDef, Form, get_form
 from forms.fieldtypes import TYPES, InputError
+from forms.messages import megabytes
 
 FORMAT = "shenbao-draft"
 VERSION = 1
 MAX_JSON_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_LIST_ITEMS = 2000
+#: Digits of an integer literal in draft JSON (Python refuses over 4,300 with a ValueError; no
+#: draft holds a number longer than a year or a version).
+MAX_INT_DIGITS = 20
 
 
 class DraftInputError(ValueError):
@@ -64,6 +69,9 @@ class Draft:
         self.form = form or get_form()
         self.data = data if data is not None else empty_data(self.form)
         self.files: dict[str, bytes] = dict(files or {})
+        #: Attachment files a draft JSON named that were not read, and why: name ->
+        #: (message template key, its fields), see :func:`attachment_file`. Validation says so.
+        self.unread: dict[str, tuple[str, dict[str, str]]] = {}
 
     # -- paths --------------------------------------------------------------------------
 
@@ -92,11 +100,22 @@ class Draft:
         node[steps[-1]] = value
         return value
 
+    def id_type(self, id_path: str) -> str | None:
+        """The document type of the ID number at ``id_path`` (``team.members[2].id_number``):
+        its ``id_type_key`` sibling's value, or that field's declared default when empty."""
+        fdef = self.form.field(id_path)
+        if not fdef.id_type_key:
+            return fdef.id_type_default
+        parent = id_path.rsplit(".", 1)[0]
+        return self.get(f"{parent}.{fdef.id_type_key}") or fdef.id_type_default
+
     def new_item(self, list_path: str) -> dict:
         return empty_record(self.form.field(list_path))
 
     def copy(self) -> "Draft":
-        return Draft(self.form, copy.deepcopy(self.data), dict(self.files))
+        twin = Draft(self.form, copy.deepcopy(self.data), dict(self.files))
+        twin.unread = dict(self.unread)
+        return twin
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, Draft) and self.form.id == other.form.id
@@ -299,6 +318,14 @@ def _depth_ok(text: str) -> bool:
     return True
 
 
+def _bounded_int(text: str) -> int:
+    """``parse_int`` for json.loads: a draft never holds a number of more than a few digits,
+    and Python refuses to convert one of over 4,300 (ValueError) — say so in one line."""
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise DraftInputError(f"数字过长（{len(text.lstrip('-'))} 位），草稿中的数字最多 {MAX_INT_DIGITS} 位")
+    return int(text)
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     out: dict = {}
     for key, value in pairs:
@@ -313,7 +340,7 @@ def parse_draft_json(raw: bytes | str, *, base_dir: Path | None = None, load_fil
     a file that cannot be read is left out of ``Draft.files`` (validation reports it)."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_JSON_BYTES:
-            raise DraftInputError(f"文件过大（{len(raw) // 1024 // 1024} MB），草稿 JSON 上限 20 MB")
+            raise DraftInputError(f"文件过大（{megabytes(len(raw))}），草稿 JSON 上限 {megabytes(MAX_JSON_BYTES)}")
         if raw.startswith(b"\xef\xbb\xbf"):
             raise DraftInputError("文件以 BOM 开头；草稿 JSON 应为不带 BOM 的 UTF-8")
         try:
@@ -327,7 +354,7 @@ def parse_draft_json(raw: bytes | str, *, base_dir: Path | None = None, load_fil
     if not _depth_ok(text):
         raise DraftInputError(f"JSON 嵌套层数超过 {MAX_DEPTH}，不是草稿文件")
     try:
-        doc = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        doc = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise DraftInputError(f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}") from None
     except RecursionError:
@@ -394,44 +421,98 @@ def draft_from_document(doc: Any, *, base_dir: Path | None = None, load_files: b
     if load_files and base_dir is not None:
         for item in data.get("attachments", []):
             name = item.get("file")
-            if name and name not in draft.files:
-                blob = read_attachment_file(base_dir, name)
+            if name and name not in draft.files and name not in draft.unread:
+                blob, why = attachment_file(base_dir, name)
                 if blob is not None:
                     draft.files[name] = blob
+                else:
+                    draft.unread[name] = why
     return draft
 
 
-def read_attachment_file(base_dir: Path, name: str, limit: int | None = None) -> bytes | None:
-    """The bytes of an attachment named relative to a draft JSON file, or None.
+def _kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "文件夹"
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    return "特殊文件"
 
-    Only files inside the JSON file's folder (or below it) are read: a draft received from
-    someone else must not be able to pull arbitrary files of this PC into the store or a print.
+
+def attachment_file(base_dir: Path, name: str, limit: int | None = None
+                    ) -> tuple[bytes, None] | tuple[None, tuple[str, dict[str, str]]]:
+    """The bytes of an attachment named relative to a draft JSON file, or ``(None, why)`` with
+    ``why`` a message template key of :mod:`forms.messages` and its fields.
+
+    Only regular files inside the JSON file's folder (or below it) are read: a draft received
+    from someone else must not be able to pull arbitrary files of this PC into the store or a
+    print, nor make us open a FIFO (which blocks) or a device.
     """
+    if limit is None:
+        # Imported here for start-up time only (forms.attachments loads pypdf and Pillow).
+        from forms.attachments import MAX_ATTACHMENT_BYTES as limit
     try:
-        base = base_dir.resolve()
-        path = (base / name).resolve()
+        base = Path(base_dir).resolve()
+        given = base / name
+        path = given.resolve()
         if Path(name).is_absolute() or not path.is_relative_to(base):
-            return None
-        if limit is None:
-            from forms.attachments import MAX_ATTACHMENT_BYTES as limit
-        if not path.is_file() or path.stat().st_size > limit:
-            return None
-        return path.read_bytes()
-    except (OSError, ValueError):
-        return None
+            return None, ("attachment_invalid.outside", {})
+        try:
+            link = given.lstat()
+        except FileNotFoundError:
+            return None, ("attachment_invalid.not_found", {})
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            what = _kind_of(info.st_mode)
+            if stat.S_ISLNK(link.st_mode):
+                what = f"指向{what}的链接"
+            return None, ("attachment_invalid.not_regular", {"what": what})
+        if info.st_size > limit:
+            return None, ("attachment_invalid.too_large", {"size": megabytes(info.st_size),
+                                                           "limit": megabytes(limit)})
+        with open(path, "rb") as fh:
+            blob = fh.read(limit + 1)
+        if len(blob) > limit:  # grew while we looked
+            return None, ("attachment_invalid.too_large", {"size": megabytes(len(blob)),
+                                                           "limit": megabytes(limit)})
+        return blob, None
+    except FileNotFoundError:  # a dangling link
+        return None, ("attachment_invalid.not_regular", {"what": "指向不存在文件的链接"})
+    except (OSError, ValueError) as exc:
+        return None, ("attachment_invalid.unreadable", {"reason": _os_reason(exc)})
+
+
+def read_attachment_file(base_dir: Path, name: str, limit: int | None = None) -> bytes | None:
+    """The bytes of an attachment named relative to a draft JSON file, or None (see
+    :func:`attachment_file` for why not)."""
+    return attachment_file(base_dir, name, limit)[0]
+
+
+def _os_reason(exc: Exception) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有权限"
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 def read_input_bytes(path: Path, limit: int, what: str) -> bytes:
     """Read a file the user handed us, at most ``limit`` bytes; DraftInputError with a clear
-    message for a folder, a missing or unreadable file, or one that is too large."""
+    message for a folder, a FIFO or device (never opened: opening a FIFO blocks), a missing or
+    unreadable file, or one that is too large."""
     path = Path(path)
     try:
-        if path.is_dir():
-            raise DraftInputError(f"{path} 是文件夹，不是草稿文件")
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise DraftInputError(f"{path} 是{_kind_of(info.st_mode)}，不是草稿文件")
+        if info.st_size > limit:
+            raise DraftInputError(f"文件过大（{megabytes(info.st_size)}），{what}上限 {megabytes(limit)}")
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > limit:
-                raise DraftInputError(f"文件过大（{size // 1024 // 1024} MB），{what}上限 {limit // 1024 // 1024} MB")
+                raise DraftInputError(f"文件过大（{megabytes(size)}），{what}上限 {megabytes(limit)}")
             return fh.read(limit + 1)
     except FileNotFoundError:
         raise DraftInputError(f"找不到文件 {path}") from None

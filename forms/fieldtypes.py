@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any, ClassVar
 
 from forms import idnumbers
+from forms.messages import shown, subject
 from forms.problems import Finding
 from forms.text import clean_line, clean_name, clean_para, count_zi, strip_invisible
 
@@ -43,15 +44,33 @@ class FieldType:
         return value is None or (isinstance(value, str) and not value.strip())
 
     def check(self, value: Any, field: Any, ctx: "CheckContext") -> list[Finding]:
+        """The findings of one value: ``too_long`` over the field's ``max_chars`` (code points)
+        before anything else, so no format check ever reads an absurdly long value; then the
+        type's own :meth:`check_value`."""
+        limit = getattr(field, "max_chars", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            return [self.too_long(value, field, ctx, limit)]
+        return self.check_value(value, field, ctx)
+
+    def too_long(self, value: str, field: Any, ctx: "CheckContext", limit: int) -> Finding:
+        return Finding.of("too_long", subject=ctx.subject(field), limit=limit, count=len(value))
+
+    def check_value(self, value: Any, field: Any, ctx: "CheckContext") -> list[Finding]:
         return []
 
 
 class CheckContext:
-    """What a single-value check may need besides the value: today's date, the id type."""
+    """What a single-value check may need besides the value: today's date, the id type, and
+    whose field it is (``owner``: ``项目负责人``, ``项目组全部成员第 3 行``) for the messages."""
 
-    def __init__(self, today: dt.date, id_type: str | None = None):
+    def __init__(self, today: dt.date, id_type: str | None = None, owner: str = ""):
         self.today = today
         self.id_type = id_type
+        self.owner = owner
+
+    def subject(self, field: Any) -> str:
+        """``项目负责人的电子邮箱``: the field's label, with its owner when it has one."""
+        return subject(field.label, self.owner)
 
 
 def _text(value: Any) -> str:
@@ -73,12 +92,6 @@ class TextType(FieldType):
     def clean(self, value: str) -> str:
         return clean_line(_text(value))
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
-        limit = field.max_chars
-        if limit and len(value) > limit:
-            return [Finding("too_long", f"“{field.label}”最多 {limit} 个字符，当前 {len(value)} 个，请精简。")]
-        return []
-
 
 class NameType(TextType):
     name = "name"
@@ -86,11 +99,8 @@ class NameType(TextType):
     def clean(self, value: str) -> str:
         return clean_name(_text(value))
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
-        limit = field.max_chars
-        if limit and len(value) > limit:
-            return [Finding("too_long", f"姓名最多 {limit} 个字，当前 {len(value)} 个。")]
-        return []
+    def too_long(self, value: str, field: Any, ctx: CheckContext, limit: int) -> Finding:
+        return Finding.of("too_long.name", subject=ctx.subject(field), limit=limit, count=len(value))
 
 
 class ParaType(FieldType):
@@ -99,15 +109,12 @@ class ParaType(FieldType):
     def clean(self, value: str) -> str:
         return clean_para(_text(value))
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+    def check_value(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         if field.max_zi is not None:
             n = count_zi(value)
             if n > field.max_zi:
-                return [Finding(
-                    "too_long",
-                    f"“{field.label}”限 {field.max_zi} 字以内（按 Word 字数统计），当前 {n} 字，"
-                    f"请删减 {n - field.max_zi} 字，详细内容可作为附件附后。",
-                )]
+                return [Finding.of("too_long.para", subject=ctx.subject(field), limit=field.max_zi,
+                                   count=n, excess=n - field.max_zi)]
         return []
 
 
@@ -117,10 +124,10 @@ class ChoiceType(FieldType):
     def clean(self, value: str) -> str:
         return clean_line(_text(value))
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+    def check_value(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         if value not in field.choices:
-            options = "、".join(field.choices)
-            return [Finding("choice_invalid", f"“{field.label}”只能选择：{options}；当前为“{value}”。")]
+            return [Finding.of("choice_invalid", subject=ctx.subject(field), options="、".join(field.choices),
+                               value=shown(value))]
         return []
 
 
@@ -211,8 +218,10 @@ class IdType(_CodeType):
         # Upper case throughout: passport numbers compare equal however they were typed.
         return idnumbers.normalize_code(_text(value)).upper()
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
-        return idnumbers.check_id(ctx.id_type or "居民身份证", value, ctx.today)
+    def check_value(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        # A number with no document type of its own (no id_type_key) is a 居民身份证 number.
+        id_type = ctx.id_type or getattr(field, "id_type_default", None) or idnumbers.RESIDENT_ID
+        return idnumbers.check_id(id_type, value, ctx.today, owner=ctx.owner)
 
 
 class UsccType(_CodeType):
@@ -221,29 +230,28 @@ class UsccType(_CodeType):
     def clean(self, value: str) -> str:
         return idnumbers.normalize_code(_text(value)).upper()
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
-        return idnumbers.check_uscc(value)
+    def check_value(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+        return idnumbers.check_uscc(value, subject=ctx.subject(field))
 
 
 class PostcodeType(_CodeType):
     name = "postcode"
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+    def check_value(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         if not re.fullmatch(r"[0-9]{6}", value):
-            return [Finding("postcode_format", f"邮政编码应为 6 位数字，当前为“{value}”。")]
+            return [Finding.of("postcode_format", subject=ctx.subject(field), value=shown(value))]
         if not 200000 <= int(value) <= 202199:
-            return [Finding("postcode_not_shanghai",
-                            f"邮政编码 {value} 不在上海市范围（200000–202199）内，请核对通信地址。")]
+            return [Finding.of("postcode_not_shanghai", subject=ctx.subject(field), value=value)]
         return []
 
 
 class AccountType(_CodeType):
     name = "account"
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+    def check_value(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         if not re.fullmatch(r"[0-9]{6,32}", value):
-            return [Finding("account_format",
-                            f"银行账号应为 6–32 位数字（可含空格，保存时去除），当前为“{value}”（{len(value)} 位）。")]
+            return [Finding.of("account_format", subject=ctx.subject(field), value=shown(value),
+                               count=len(value))]
         return []
 
 
@@ -288,12 +296,10 @@ class PhoneType(FieldType):
         text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
         return re.sub(r"\s+", " ", text).strip()
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+    def check_value(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         if is_phone(value):
             return []
-        return [Finding("phone_format",
-                        f"电话号码“{value}”格式不对：手机号应为 11 位（1 开头），"
-                        "固定电话应带区号，如 021-12345678。")]
+        return [Finding.of("phone_format", subject=ctx.subject(field), value=shown(value))]
 
 
 _EMAIL_RE = re.compile(r"[^@\s]+@(?:[A-Za-z0-9\u00a1-\uffff](?:[A-Za-z0-9\u00a1-\uffff-]*[A-Za-z0-9\u00a1-\uffff])?\.)+[A-Za-z\u00a1-\uffff]{2,}")
@@ -305,9 +311,9 @@ class EmailType(FieldType):
     def clean(self, value: str) -> str:
         return re.sub(r"\s", "", unicodedata.normalize("NFKC", strip_invisible(_text(value))))
 
-    def check(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
+    def check_value(self, value: str, field: Any, ctx: CheckContext) -> list[Finding]:
         if value.count("@") != 1 or not _EMAIL_RE.fullmatch(value):
-            return [Finding("email_format", f"电子邮箱“{value}”格式不对，应类似 name@example.com。")]
+            return [Finding.of("email_format", subject=ctx.subject(field), value=shown(value))]
         return []
 
 

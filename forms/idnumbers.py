@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 
+from forms.messages import subject
 from forms.problems import Finding
 from forms.text import INVISIBLE
 
@@ -192,55 +193,42 @@ def _first_bad(text: str, allowed_at) -> tuple[int, str] | None:
     return None
 
 
-def _format_18(label: str, number: str) -> Finding | None:
+def _format_18(subject: str, number: str) -> Finding | None:
     """Shared format rule: 18 characters, 17 ASCII digits then a digit or X."""
     if len(number) != 18:
-        return Finding(
-            "id_format",
-            f"{label}号码应为18位（17位数字，最后一位是数字或 X），当前为 {len(number)} 位，请核对。",
-        )
+        return Finding.of("id_format.length", subject=subject, count=len(number))
     bad = _first_bad(number, lambda pos, ch: ch in (_ID_CHECK_POSITION if pos == 18 else _DIGITS))
     if bad is not None:
         pos, ch = bad
         allowed = "数字或 X" if pos == 18 else "数字"
-        return Finding(
-            "id_format",
-            f"{label}号码第 {pos} 位{_describe_char(ch)}不符合要求：该位只能是{allowed}。",
-        )
+        return Finding.of("id_format.char", subject=subject, pos=pos, char=_describe_char(ch), allowed=allowed)
     return None
 
 
-def _checksum(label: str, number: str) -> Finding | None:
+def _checksum(subject: str, number: str) -> Finding | None:
     expected = id_check_char(number[:17])
     if number[17] != expected:
-        return Finding("id_checksum", f"{label}号码最后一位校验码应为 {expected}，请核对号码是否抄错。")
+        return Finding.of("id_checksum", subject=subject, expected=expected)
     return None
 
 
-def _birth_date(label: str, number: str, today: datetime.date) -> Finding | None:
+def _birth_date(subject: str, number: str, today: datetime.date) -> Finding | None:
     digits = number[6:14]
     year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:8])
     try:
         born = datetime.date(year, month, day)
     except ValueError:
-        return Finding(
-            "id_birth_date",
-            f"{label}号码第7–14位的出生日期 {digits} 不是有效日期"
-            f"（{year}年{month}月{day}日不存在），请核对号码。",
-        )
+        return Finding.of("id_birth_date.invalid", subject=subject, digits=digits, year=year, month=month, day=day)
     shown = f"{born.year}年{born.month}月{born.day}日"
     if born > today:
-        return Finding("id_birth_date", f"{label}号码中的出生日期 {shown} 晚于今天，请核对号码。")
+        return Finding.of("id_birth_date.future", subject=subject, born=shown)
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     if age > _MAX_AGE:
-        return Finding(
-            "id_birth_date",
-            f"{label}号码中的出生日期 {shown} 表示年龄已超过 {_MAX_AGE} 岁，请核对号码。",
-        )
+        return Finding.of("id_birth_date.too_old", subject=subject, born=shown, max_age=_MAX_AGE)
     return None
 
 
-def _resident_region(number: str) -> Finding | None:
+def _resident_region(subject: str, number: str) -> Finding | None:
     province = number[:2]
     if province in _PROVINCES:
         return None
@@ -249,112 +237,81 @@ def _resident_region(number: str) -> Finding | None:
         hint = "以 810000、820000、830000 开头的是港澳台居民居住证号码，请把证件类型改为「港澳台居民居住证」。"
     elif number.startswith("9"):
         hint = "以 9 开头的可能是外国人永久居留身份证号码，如是请把证件类型改为「外国人永久居留身份证」。"
-    return Finding(
-        "id_region",
-        f"身份证号码前两位「{province}」不是有效的省级行政区划代码，请核对号码。{hint}",
-    )
+    return Finding.of("id_region.resident", subject=subject, province=province, hint=hint)
 
 
-def _check_resident(number: str, today: datetime.date) -> list[Finding]:
-    label = _ID_LABEL[RESIDENT_ID]
+def _check_resident(subject: str, number: str, today: datetime.date) -> list[Finding]:
     if len(number) == 15 and all(ch in _DIGITS for ch in number):
-        return [
-            Finding(
-                "id_format",
-                "这是旧的15位身份证号码，已停止使用，请填写18位的第二代居民身份证号码。",
-            )
-        ]
-    bad = _format_18(label, number)
+        return [Finding.of("id_format.old_resident", subject=subject)]
+    bad = _format_18(subject, number)
     if bad is not None:
         return [bad]
-    found = [_resident_region(number), _birth_date(label, number, today), _checksum(label, number)]
+    found = [_resident_region(subject, number), _birth_date(subject, number, today), _checksum(subject, number)]
     return [f for f in found if f is not None]
 
 
-def _check_hmt(number: str, today: datetime.date) -> list[Finding]:
-    label = _ID_LABEL[HMT_PERMIT]
-    bad = _format_18(label, number)
+def _check_hmt(subject: str, number: str, today: datetime.date) -> list[Finding]:
+    bad = _format_18(subject, number)
     if bad is not None:
         return [bad]
     found: list[Finding | None] = []
     if number[:6] not in _HMT_PREFIXES:
-        found.append(
-            Finding(
-                "id_region",
-                f"{label}号码应以 810000（香港）、820000（澳门）或 830000（台湾）开头，"
-                f"当前以 {number[:6]} 开头，请核对号码或证件类型。",
-            )
-        )
-    found.append(_birth_date(label, number, today))
-    found.append(_checksum(label, number))
+        found.append(Finding.of("id_region.hmt", subject=subject, prefix=number[:6]))
+    found.append(_birth_date(subject, number, today))
+    found.append(_checksum(subject, number))
     return [f for f in found if f is not None]
 
 
-def _check_foreign_pr(number: str) -> list[Finding]:
-    label = _ID_LABEL[FOREIGN_PR]
+def _check_foreign_pr(subject: str, number: str) -> list[Finding]:
     if (
         len(number) == 15
         and all(ch in _ASCII_LETTERS for ch in number[:3])
         and all(ch in _DIGITS for ch in number[3:])
     ):
-        return [
-            Finding(
-                "id_format",
-                f"这是旧版15位{label}号码（3位字母加12位数字），"
-                "请填写新版以 9 开头的18位号码（见新版证件或换发后的证件）。",
-            )
-        ]
-    bad = _format_18(label, number)
+        return [Finding.of("id_format.old_foreign", subject=subject)]
+    bad = _format_18(subject, number)
     if bad is not None:
         return [bad]
     if number[0] != "9":
-        return [
-            Finding(
-                "id_format",
-                f"新版{label}号码为以 9 开头的18位号码，当前以「{number[0]}」开头，请核对号码或证件类型。",
-            )
-        ]
-    found = _checksum(label, number)
+        return [Finding.of("id_format.foreign_first", subject=subject, first=number[0])]
+    found = _checksum(subject, number)
     return [found] if found is not None else []
 
 
-def _check_passport(number: str) -> list[Finding]:
+def _check_passport(subject: str, number: str) -> list[Finding]:
     bad = _first_bad(number, lambda pos, ch: ch in _DIGITS or ch in _ASCII_LETTERS)
     if bad is not None:
         pos, ch = bad
-        return [
-            Finding(
-                "id_format",
-                f"证件号码第 {pos} 位{_describe_char(ch)}不符合要求：护照或其他证件号码只能由英文字母和数字组成。",
-            )
-        ]
+        return [Finding.of("id_format.passport_char", subject=subject, pos=pos, char=_describe_char(ch))]
     if not 5 <= len(number) <= 20:
-        return [
-            Finding(
-                "id_format",
-                f"护照或其他证件号码应为5–20位英文字母和数字，当前为 {len(number)} 位，请核对。",
-            )
-        ]
+        return [Finding.of("id_format.passport_length", subject=subject, count=len(number))]
     return []
 
 
-def check_id(id_type: str, raw: str, today: datetime.date) -> list[Finding]:
+def id_subject(id_type: str, owner: str = "") -> str:
+    """How messages name a number of ``id_type``: ``身份证号码``, ``项目负责人的港澳台居民居住证号码``."""
+    return subject(f"{_ID_LABEL.get(id_type, '证件')}号码", owner)
+
+
+def check_id(id_type: str, raw: str, today: datetime.date, *, owner: str = "") -> list[Finding]:
     """Check an identity document number for its ``id_type``; ``[]`` means fine.
 
     The number is normalised again (defensively). An empty number and an ``id_type`` outside
     :data:`ID_TYPES` give ``[]``: ``required`` and ``choice_invalid`` are the caller's rules.
+    ``owner`` (``项目负责人``) names whose number it is in the messages.
     """
     number = normalize_code(raw or "")
     if not number:
         return []
+    subj = id_subject(id_type, owner)
     if id_type == RESIDENT_ID:
-        return _check_resident(number, today)
+        return _check_resident(subj, number, today)
     if id_type == HMT_PERMIT:
-        return _check_hmt(number, today)
+        return _check_hmt(subj, number, today)
     if id_type == FOREIGN_PR:
-        return _check_foreign_pr(number)
+        return _check_foreign_pr(subj, number)
     if id_type == PASSPORT_OR_OTHER:
-        return _check_passport(number)
+        return _check_passport(subj, number)
     return []
 
 
@@ -367,10 +324,9 @@ def id_gender(id_type: str, number: str) -> str | None:
     if id_type not in (RESIDENT_ID, HMT_PERMIT):
         return None
     n = normalize_code(number or "")
-    label = _ID_LABEL[id_type]
-    if _format_18(label, n) is not None or _checksum(label, n) is not None:
+    if _format_18("", n) is not None or _checksum("", n) is not None:
         return None
-    if id_type == RESIDENT_ID and _resident_region(n) is not None:
+    if id_type == RESIDENT_ID and _resident_region("", n) is not None:
         return None
     if id_type == HMT_PERMIT and n[:6] not in _HMT_PREFIXES:
         return None
@@ -385,64 +341,39 @@ def id_gender(id_type: str, number: str) -> str | None:
 # Unified social credit code
 # --------------------------------------------------------------------------------------------
 
-_USCC_FORMAT_RULE = "统一社会信用代码应为18位，由数字和大写字母组成（不含 I、O、Z、S、V）"
+#: How messages name the code when the caller gives no name of its own.
+USCC_SUBJECT = "统一社会信用代码"
 
 
-def check_uscc(raw: str) -> list[Finding]:
+def check_uscc(raw: str, *, subject: str = USCC_SUBJECT) -> list[Finding]:
     """Check a 统一社会信用代码 (GB 32100-2015); ``[]`` means fine, ``[]`` too when empty.
 
     Errors: ``uscc_format`` (then nothing else is checked), ``uscc_checksum``. Warnings:
     ``uscc_not_shanghai`` and ``uscc_org_code``, reported whether or not the check character
-    is right (the organisation-code warning often points at the mistyped part).
+    is right (the organisation-code warning often points at the mistyped part). ``subject`` is
+    how the messages name the field.
     """
     code = normalize_code(raw or "").translate(_ASCII_UPPER)
     if not code:
         return []
     if len(code) != 18:
-        return [Finding("uscc_format", f"{_USCC_FORMAT_RULE}，当前为 {len(code)} 位。")]
+        return [Finding.of("uscc_format.length", subject=subject, count=len(code))]
     bad = _first_bad(code, lambda pos, ch: ch in _USCC_VALUE)
     if bad is not None:
         pos, ch = bad
         hint = ""
         if ch in "IOZSV":
             hint = "（字母 O、I、Z、S、V 不会出现在代码中，可能是数字 0、1、2、5 或字母 U 看错了）"
-        return [
-            Finding(
-                "uscc_format",
-                f"{_USCC_FORMAT_RULE}；第 {pos} 位{_describe_char(ch)}不允许{hint}。",
-            )
-        ]
+        return [Finding.of("uscc_format.char", subject=subject, pos=pos, char=_describe_char(ch), hint=hint)]
     if code[0] not in _USCC_FIRST:
-        return [
-            Finding(
-                "uscc_format",
-                f"统一社会信用代码第1位（登记管理部门代码）应为 1–9、A、N 或 Y，当前为「{code[0]}」，请核对。",
-            )
-        ]
+        return [Finding.of("uscc_format.first", subject=subject, first=code[0])]
     found: list[Finding] = []
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        found.append(
-            Finding(
-                "uscc_checksum",
-                f"统一社会信用代码最后一位校验码应为 {expected}（当前为 {code[17]}），请核对代码是否抄错。",
-            )
-        )
+        found.append(Finding.of("uscc_checksum", subject=subject, expected=expected, actual=code[17]))
     division = code[2:8]
     if not (division.startswith("31") or division == "100000"):
-        found.append(
-            Finding(
-                "uscc_not_shanghai",
-                f"统一社会信用代码第3–8位的登记机关行政区划码为 {division}，不是上海市（31 开头）"
-                "或国家级登记（100000）：本项目只受理本市注册登记的单位，请核对。",
-            )
-        )
+        found.append(Finding.of("uscc_not_shanghai", subject=subject, division=division))
     if org_code_check_char(code[8:16]) != code[16]:
-        found.append(
-            Finding(
-                "uscc_org_code",
-                f"统一社会信用代码第9–17位的组织机构代码部分校验不符（{code[8:17]}），"
-                "很可能有字符抄错，请与营业执照或登记证书核对。",
-            )
-        )
+        found.append(Finding.of("uscc_org_code", subject=subject, org=code[8:17]))
     return found

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from forms.messages import code_of, message
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -53,6 +55,11 @@ class Finding:
     def __post_init__(self) -> None:
         if self.code not in CODES:
             raise ValueError(f"unknown problem code {self.code!r}")
+
+    @classmethod
+    def of(cls, key: str, **fields: object) -> "Finding":
+        """The finding of message template ``key`` (:mod:`forms.messages`) with ``fields``."""
+        return cls(code_of(key), message(key, **fields))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from forms import idnumbers
-from forms.problems import Problem
+from forms.coverage import unrenderable_problems
+from forms.messages import message, shown, subject
+from forms.problems import DefinitionError, Problem
 
 if TYPE_CHECKING:
     from forms.definition import Form, RuleRef
     from forms.draft import Draft
+
+
+def _problem(draft: "Draft", path: str, key: str, **fields: Any) -> Problem:
+    """A problem at ``path`` with the message of template ``key`` and the place in words."""
+    code = key.split(".", 1)[0]
+    return Problem(path, code, message(key, **fields), draft.form.where(path))
+
+
+def _key_of_type(form: "Form", record_path: str, ftype: str) -> str | None:
+    """The key of the field of type ``ftype`` in the record (or list) at ``record_path``: the
+    definition says which member is the ID number (``id``) and which the name (``name``)."""
+    record = form.field(record_path).record
+    found = [f.key for f in record.fields if f.type == ftype] if record is not None else []
+    return found[0] if len(found) == 1 else None
 
 
 # --------------------------------------------------------------------------- conditions
@@ -42,13 +58,15 @@ CONDITIONS: dict[str, Callable[["Draft"], bool]] = {
 
 @dataclass(frozen=True)
 class Rule:
+    """A named cross-field check. ``path_params`` name paths of the form; ``records`` maps a
+    path parameter to the field types its record must hold exactly one of (``("id",)``)."""
+
     run: Callable[..., list[Problem]]
     path_params: tuple[str, ...]
     other_params: tuple[str, ...] = ()
+    records: dict[str, tuple[str, ...]] | None = None
 
     def check_params(self, form: "Form", ref: "RuleRef", source: Path) -> None:
-        from forms.definition import DefinitionError
-
         expected = set(self.path_params) | set(self.other_params)
         given = set(ref.params)
         if given != expected:
@@ -58,6 +76,15 @@ class Rule:
         for p in self.path_params:
             if not form.has_path(ref.params[p]):
                 raise DefinitionError(f"{source.name}:{ref.line}: rule {ref.name}: unknown path {ref.params[p]!r}")
+        for p, types in (self.records or {}).items():
+            for ftype in types:
+                if _key_of_type(form, ref.params[p], ftype) is None:
+                    raise DefinitionError(f"{source.name}:{ref.line}: rule {ref.name}: {ref.params[p]!r} "
+                                          f"needs exactly one field of type {ftype!r}")
+
+
+def _label(draft: "Draft", path: str) -> str:
+    return draft.form.field(path).label
 
 
 def _park_company(draft: "Draft", ctx: Any, *, name: str, unit_type: str) -> list[Problem]:
@@ -68,8 +95,7 @@ def _park_company(draft: "Draft", ctx: Any, *, name: str, unit_type: str) -> lis
     if sep and head.strip() and tail.strip():
         return []
     hint = "（请用全角分号“；”分隔）" if ";" in value else ""
-    return [Problem(name, "park_company_missing",
-                    f"申报主体为科技型园区时，申报单位应写作“xx园区；xx公司”，补充园区管理公司名称{hint}。")]
+    return [_problem(draft, name, "park_company_missing", subject=_label(draft, name), hint=hint)]
 
 
 def _uscc_nature(draft: "Draft", ctx: Any, *, code: str, nature: str) -> list[Problem]:
@@ -78,48 +104,60 @@ def _uscc_nature(draft: "Draft", ctx: Any, *, code: str, nature: str) -> list[Pr
     if not value or any(f.code in ("uscc_format", "uscc_checksum") for f in idnumbers.check_uscc(value)):
         return []
     if kind == "企业" and not value.startswith("91"):
-        return [Problem(code, "uscc_nature_mismatch",
-                        f"单位性质为企业，但统一社会信用代码以“{value[:2]}”开头（企业一般为 91），请核对单位性质或代码。")]
+        return [_problem(draft, code, "uscc_nature_mismatch.company", subject=_label(draft, code),
+                         prefix=value[:2])]
     if kind.endswith("事业单位") and not value.startswith("12"):
-        return [Problem(code, "uscc_nature_mismatch",
-                        f"单位性质为{kind}，但统一社会信用代码以“{value[:2]}”开头（事业单位一般为 12），请核对。")]
+        return [_problem(draft, code, "uscc_nature_mismatch.institution", subject=_label(draft, code),
+                         prefix=value[:2], nature=kind)]
     return []
 
 
 def _gender_vs_id(draft: "Draft", ctx: Any, *, gender: str, person: str) -> list[Problem]:
     chosen = draft.get(gender)
-    number = draft.get(f"{person}.id_number") or ""
-    id_type = draft.get(f"{person}.id_type") or "居民身份证"
-    if id_type != "居民身份证" or chosen not in ("男", "女") or idnumbers.check_id(id_type, number, ctx.today):
+    id_path = f"{person}.{_key_of_type(draft.form, person, 'id')}"
+    number = draft.get(id_path) or ""
+    id_type = draft.id_type(id_path)
+    # Only the 居民身份证 tells the gender in a way a clerk can check in this form.
+    if id_type != idnumbers.RESIDENT_ID or chosen not in ("男", "女") or idnumbers.check_id(id_type, number, ctx.today):
         return []
     derived = idnumbers.id_gender(id_type, number)
     if derived and derived != chosen:
-        return [Problem(gender, "gender_mismatch",
-                        f"项目负责人性别填为“{chosen}”，但身份证号码第 17 位表示“{derived}”，请核对。")]
+        return [_problem(draft, gender, "gender_mismatch", owner=_label(draft, person), chosen=chosen,
+                         derived=derived)]
     return []
 
 
 def _leader_in_members(draft: "Draft", ctx: Any, *, person: str, members: str) -> list[Problem]:
-    number = draft.get(f"{person}.id_number") or ""
+    form = draft.form
+    id_key = _key_of_type(form, person, "id")
+    number = draft.get(f"{person}.{id_key}") or ""
     rows = draft.get(members) or []
     if not number or not rows:
         return []
-    if any((m.get("id_number") or "") == number for m in rows):
+    member_id = _key_of_type(form, members, "id")
+    if any((m.get(member_id) or "") == number for m in rows):
         return []
-    return [Problem(members, "leader_not_in_members",
-                    "项目负责人的证件号码不在“项目组全部成员”中，通常负责人也应列为成员，请补充。")]
+    owner, table = _label(draft, person), _label(draft, members)
+    name = (draft.get(f"{person}.{_key_of_type(form, person, 'name')}") or "").strip()
+    member_name = _key_of_type(form, members, "name")
+    for i, m in enumerate(rows):
+        if name and (m.get(member_name) or "").strip() == name:
+            return [_problem(draft, members, "leader_not_in_members.number_differs", owner=owner,
+                             members=table, row=i + 1, name=shown(name))]
+    return [_problem(draft, members, "leader_not_in_members", owner=owner, members=table)]
 
 
 def _duplicate_ids(draft: "Draft", ctx: Any, *, members: str) -> list[Problem]:
+    id_key = _key_of_type(draft.form, members, "id")
     seen: dict[str, int] = {}
     problems = []
     for i, row in enumerate(draft.get(members) or []):
-        number = row.get("id_number") or ""
+        number = row.get(id_key) or ""
         if not number:
             continue
         if number in seen:
-            problems.append(Problem(f"{members}[{i}].id_number", "duplicate_id",
-                                    f"第 {i + 1} 行的证件号码与第 {seen[number] + 1} 行重复，同一人只需填写一次。"))
+            problems.append(_problem(draft, f"{members}[{i}].{id_key}", "duplicate_id",
+                                     members=_label(draft, members), row=i + 1, first=seen[number] + 1))
         else:
             seen[number] = i
     return problems
@@ -129,14 +167,15 @@ def _partnership_years(draft: "Draft", ctx: Any, *, partners: str, date: str, mi
     when: dt.date | None = draft.get(date)
     if when is None:
         return []
+    name_key = _key_of_type(draft.form, partners, "text")
+    since_key = _key_of_type(draft.form, partners, "year")
     problems = []
     for i, row in enumerate(draft.get(partners) or []):
-        since = row.get("since")
+        since = row.get(since_key)
         if isinstance(since, int) and when.year - min_years < since <= when.year:
-            problems.append(Problem(
-                f"{partners}[{i}].since", "partnership_under_3_years",
-                f"与“{row.get('name') or '该单位'}”自 {since} 年起合作，至申报年份不足 {min_years} 年"
-                f"（申报条件要求合作期限 {min_years} 年以上）。"))
+            partner = shown(row.get(name_key) or "") if name_key else ""
+            problems.append(_problem(draft, f"{partners}[{i}].{since_key}", "partnership_under_3_years",
+                                     partner=partner or "该单位", since=since, min_years=min_years))
     return problems
 
 
@@ -144,27 +183,30 @@ def _year_range(draft: "Draft", ctx: Any, *, list: str, key: str, date: str, ear
     when: dt.date | None = draft.get(date)
     latest = when.year if when else ctx.today.year
     problems = []
+    list_label = _label(draft, list)
+    key_label = draft.form.field(f"{list}.{key}").label
     for i, row in enumerate(draft.get(list) or []):
         year = row.get(key)
         if isinstance(year, int) and not earliest <= year <= latest:
-            problems.append(Problem(f"{list}[{i}].{key}", "year_invalid",
-                                    f"年份 {year} 无效，应在 {earliest} 年到 {latest} 年（申报年份）之间。"))
+            who = subject(key_label, f"{list_label}第 {i + 1} 行")
+            problems.append(_problem(draft, f"{list}[{i}].{key}", "year_invalid", subject=who,
+                                     year=shown(year), earliest=earliest, latest=latest))
     return problems
 
 
 def _renderable(draft: "Draft", ctx: Any) -> list[Problem]:
-    from forms.coverage import unrenderable_problems
-
     return unrenderable_problems(draft)
 
 
 RULES: dict[str, Rule] = {
     "park_company": Rule(_park_company, ("name", "unit_type")),
     "uscc_nature": Rule(_uscc_nature, ("code", "nature")),
-    "gender_vs_id": Rule(_gender_vs_id, ("gender", "person")),
-    "leader_in_members": Rule(_leader_in_members, ("person", "members")),
-    "duplicate_ids": Rule(_duplicate_ids, ("members",)),
-    "partnership_years": Rule(_partnership_years, ("partners", "date"), ("min_years",)),
+    "gender_vs_id": Rule(_gender_vs_id, ("gender", "person"), records={"person": ("id",)}),
+    "leader_in_members": Rule(_leader_in_members, ("person", "members"),
+                              records={"person": ("id", "name"), "members": ("id", "name")}),
+    "duplicate_ids": Rule(_duplicate_ids, ("members",), records={"members": ("id",)}),
+    "partnership_years": Rule(_partnership_years, ("partners", "date"), ("min_years",),
+                              records={"partners": ("year",)}),
     "year_range": Rule(_year_range, ("list", "date"), ("key", "earliest")),
     "renderable": Rule(_renderable, ()),
 }

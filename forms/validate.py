@@ -2,6 +2,11 @@
 
 ``validate(draft)`` is what ``validate --json`` prints and what the editor shows while the user
 types; ``validate_field(draft, path)`` re-checks one value alone (cheap, for a keystroke).
+
+Safe from worker threads: nothing here keeps state between calls except the attachment verdicts,
+remembered in a :class:`~forms.fsutil.BytesMemo` (which locks), and the font coverage verdicts of
+:mod:`forms.coverage` (which lock too). A validation only reads the draft it is given; hand a
+worker ``draft.copy()`` (or ``DraftModel.snapshot()``), never a draft another thread edits.
 """
 
 from __future__ import annotations
@@ -13,49 +18,42 @@ from forms.definition import FieldDef
 from forms.draft import Draft
 from forms.fieldtypes import TYPES, CheckContext
 from forms.fsutil import BytesMemo
-from forms.problems import Problem
-from forms.rules import CONDITIONS, RULES
+from forms.messages import message
+from forms.problems import Finding, Problem
+from forms.rules import RULES
 
 
 def is_required(fdef: FieldDef, draft: Draft) -> bool:
-    req = fdef.required
-    if req.always:
-        return True
-    if req.when is not None:
-        return CONDITIONS[req.when](draft)
-    if req.unless is not None:
-        return not CONDITIONS[req.unless](draft)
-    return False
+    """Whether ``fdef`` must be filled in ``draft`` (the older spelling of
+    ``fdef.required.is_required(draft)``)."""
+    return fdef.required.is_required(draft)
 
 
-def _label(fdef: FieldDef, parent: FieldDef | None, index: int | None) -> str:
-    if parent is None:
-        return fdef.label
-    if index is None:
-        return f"{parent.label}的{fdef.label}"
-    return f"{parent.label}第 {index + 1} 行的{fdef.label}"
+def _problem(draft: Draft, path: str, key: str, **fields: Any) -> Problem:
+    return Problem(path, key.split(".", 1)[0], message(key, **fields), draft.form.where(path))
 
 
-def _check_value(draft: Draft, path: str, fdef: FieldDef, value: Any, ctx: CheckContext,
-                 parent: FieldDef | None = None, index: int | None = None) -> list[Problem]:
+def _check_value(draft: Draft, path: str, fdef: FieldDef, value: Any, ctx: CheckContext) -> list[Problem]:
     ftype = TYPES[fdef.type]
     if ftype.is_empty(value):
-        if is_required(fdef, draft):
-            label = _label(fdef, parent, index)
-            return [Problem(path, "required", f"请填写“{label}”。")]
+        if fdef.required.is_required(draft):
+            return [_problem(draft, path, "required", subject=draft.form.who(path))]
         return []
     if fdef.type == "file":
         return _check_file(draft, path, value)
-    return [Problem.at(path, f) for f in ftype.check(value, fdef, ctx)]
+    where = draft.form.where(path)
+    return [Problem.at(path, f, where) for f in ftype.check(value, fdef, ctx)]
 
 
-# Inspecting an attachment parses it (a large PDF takes a while): once per bytes object.
 def _inspect(blob: bytes, name: str) -> Any:
-    from forms.attachments import inspect_attachment  # pypdf and Pillow only when needed
+    # Imported on first use for start-up time only: pypdf and Pillow take ~0.2 s to load.
+    from forms.attachments import inspect_attachment
 
     return inspect_attachment(blob, name)
 
 
+# Inspecting an attachment parses it (a large PDF takes a while): once per bytes object. The
+# memo locks, so the GUI thread and render workers may share it.
 _INSPECTED = BytesMemo(_inspect, 64)
 
 
@@ -66,74 +64,70 @@ def inspect_file(draft: Draft, name: str) -> Any:
 
 
 def _check_file(draft: Draft, path: str, name: str) -> list[Problem]:
-    from forms.problems import Finding
-
     result = inspect_file(draft, name)
     if result is None:
-        return [Problem(path, "attachment_invalid", f"找不到附件文件“{name}”（附件应与草稿放在同一文件夹或其子文件夹中），请重新选择文件。")]
+        who = draft.form.who(path.rsplit(".", 1)[0])
+        unread = draft.unread.get(name)
+        if unread is not None:  # the draft JSON named something we would not or could not read
+            return [Problem.at(path, Finding.of(unread[0], subject=who, name=name, **unread[1]),
+                               draft.form.where(path))]
+        return [_problem(draft, path, "attachment_invalid.missing", subject=who, name=name)]
     if isinstance(result, Finding):
-        return [Problem.at(path, result)]
+        return [Problem.at(path, result, draft.form.where(path))]
     return []
 
 
-def _walk(draft: Draft, fdef: FieldDef, path: str, value: Any, ctx: CheckContext) -> list[Problem]:
+def _context(draft: Draft, path: str, fdef: FieldDef, today: dt.date) -> CheckContext:
+    """The context of the value at ``path``: whose field it is, and for an ID number its type."""
+    owner = ""
+    if "." in path and not any(f.path == path for f in draft.form.fields):
+        owner = draft.form.who(path.rsplit(".", 1)[0])
+    id_type = draft.id_type(path) if fdef.type == "id" else None
+    return CheckContext(today, id_type, owner)
+
+
+def _walk(draft: Draft, fdef: FieldDef, path: str, value: Any, today: dt.date) -> list[Problem]:
     problems: list[Problem] = []
     if fdef.type == "record":
-        problems += _walk_record(draft, fdef, path, value or {}, ctx, None)
+        problems += _walk_record(draft, fdef, path, value or {}, today)
     elif fdef.type == "list":
         items = value or []
         if len(items) < fdef.min_items:
-            problems.append(Problem(path, "required", f"请至少填写一行“{fdef.label}”。"))
+            problems.append(_problem(draft, path, "required.list", subject=fdef.label))
         for i, item in enumerate(items):
-            problems += _walk_record(draft, fdef, f"{path}[{i}]", item, ctx, i)
+            problems += _walk_record(draft, fdef, f"{path}[{i}]", item, today)
     else:
-        problems += _check_value(draft, path, fdef, value, ctx)
+        problems += _check_value(draft, path, fdef, value, _context(draft, path, fdef, today))
     return problems
 
 
-def _walk_record(draft: Draft, parent: FieldDef, path: str, item: dict, ctx: CheckContext,
-                 index: int | None) -> list[Problem]:
+def _walk_record(draft: Draft, parent: FieldDef, path: str, item: dict, today: dt.date) -> list[Problem]:
     problems: list[Problem] = []
     for sub in parent.record.fields:
-        sub_ctx = ctx
-        if sub.id_type_key:
-            sub_ctx = CheckContext(ctx.today, item.get(sub.id_type_key) or "居民身份证")
-        problems += _check_value(draft, f"{path}.{sub.key}", sub, item.get(sub.key), sub_ctx, parent, index)
+        sub_path = f"{path}.{sub.key}"
+        problems += _check_value(draft, sub_path, sub, item.get(sub.key), _context(draft, sub_path, sub, today))
     return problems
 
 
 def validate(draft: Draft, today: dt.date | None = None) -> list[Problem]:
     """All problems of the draft, fields in form order, then cross-field rules."""
-    ctx = CheckContext(today or dt.date.today())
+    today = today or dt.date.today()
+    ctx = CheckContext(today)
     problems: list[Problem] = []
     for fdef in draft.form.fields:
-        problems += _walk(draft, fdef, fdef.path, draft.get(fdef.path), ctx)
+        problems += _walk(draft, fdef, fdef.path, draft.get(fdef.path), today)
     for ref in draft.form.rules:
         problems += RULES[ref.name].run(draft, ctx, **ref.params)
     return problems
 
 
 def validate_field(draft: Draft, path: str, today: dt.date | None = None) -> list[Problem]:
-    """The problems of one value (``team.members[2].id_number``) on its own, without rules."""
-    ctx = CheckContext(today or dt.date.today())
+    """The problems of one value (``team.members[2].id_number``) on its own, without rules;
+    of every field of a row (``team.members[2]``); of a record or list and all below it."""
+    today = today or dt.date.today()
     fdef = draft.form.field(path)
     if path.endswith("]"):  # one row of a list: all its fields
-        index = int(path.rsplit("[", 1)[1][:-1])
-        return _walk_record(draft, fdef, path, draft.get(path) or {}, ctx, index)
-    parent = None
-    index = None
-    if "." in path and not any(f.path == path for f in draft.form.fields):
-        parent_path = path.rsplit(".", 1)[0]
-        parent = draft.form.field(parent_path)
-        if parent_path.endswith("]"):
-            index = int(parent_path.rsplit("[", 1)[1][:-1])
-        if fdef.id_type_key:
-            ctx = CheckContext(ctx.today, draft.get(f"{parent_path}.{fdef.id_type_key}") or "居民身份证")
-    return _walk_single(draft, path, fdef, ctx, parent, index)
-
-
-def _walk_single(draft: Draft, path: str, fdef: FieldDef, ctx: CheckContext,
-                 parent: FieldDef | None, index: int | None) -> list[Problem]:
+        return _walk_record(draft, fdef, path, draft.get(path) or {}, today)
     if fdef.type in ("record", "list"):
-        return _walk(draft, fdef, path, draft.get(path), ctx)
-    return _check_value(draft, path, fdef, draft.get(path), ctx, parent, index)
+        return _walk(draft, fdef, path, draft.get(path), today)
+    return _check_value(draft, path, fdef, draft.get(path), _context(draft, path, fdef, today))

@@ -236,7 +236,8 @@ def test_scenario_problems_are_well_formed(changes, expected) -> None:
         assert p.severity == SPEC_CODES[p.code]
         assert p.message.strip() and CJK_RE.search(p.message), p.message
         assert p.as_dict() == {"path": p.path, "code": p.code, "severity": SPEC_CODES[p.code],
-                               "message": p.message}
+                               "message": p.message, "where": p.where}
+        assert p.where.strip() and p.where == draft.form.where(p.path), p
 
 
 @pytest.mark.parametrize(("changes", "expected"), [s[1:] for s in SCENARIOS], ids=SCENARIO_IDS)
