@@ -10,15 +10,16 @@ import argparse
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from ui.cli import build_parser
 from forms.draft import dump_draft_json, load_draft_json
 from forms.sample import SAMPLE_ATTACHMENT, sample_document, sample_draft
+from ui.cli import EditorRequest, build_parser, editor_request
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "main.py"
@@ -32,7 +33,7 @@ def run(args: list[str], tmp_path: Path, *, db: Path | None = None, timeout: flo
     env["PYTHONIOENCODING"] = "utf-8"
     env.pop("SHENBAO_DEBUG", None)
     env.pop("SHENBAO_PASSPHRASE", None)
-    return subprocess.run([sys.executable, str(MAIN), *args], cwd=ROOT, env=env, capture_output=True,
+    return subprocess.run([sys.executable, str(MAIN), *args], cwd=ROOT, env=env, capture_output=True, check=False,
                           timeout=timeout, encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL)
 
 
@@ -326,3 +327,174 @@ def test_top_level_help(tmp_path: Path) -> None:
     assert result.returncode == 0
     for command in ("sample", "validate", "render"):
         assert command in result.stdout
+
+
+# ============================================================================================
+# the command line as a Chinese Windows user meets it (issue 8 item 12)
+# ============================================================================================
+
+#: words of argparse's own English that must never reach the user
+ARGPARSE_ENGLISH = re.compile(r"usage:|options:|positional arguments|show this help|unrecognized|"
+                              r"arguments are required|invalid choice|expected one argument|error:")
+
+
+@pytest.mark.parametrize(("name", "parser"), PARSERS, ids=[n for n, _ in PARSERS])
+def test_help_is_chinese(name: str, parser: argparse.ArgumentParser, tmp_path: Path) -> None:
+    result = run([*name.split()[1:], "--help"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("用法：shenbao")
+    assert not ARGPARSE_ENGLISH.search(result.stdout), result.stdout
+    assert "选项：" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["frobnicate"], ["validate"], ["validate", "a.json", "--no-such-option"], ["render", "a.json", "-o"],
+     ["drafts"], ["drafts", "export", "x"], ["drafts", "show", "x", "--revision", "abc"]],
+    ids=["unknown-command", "missing-file", "unknown-option", "missing-value", "missing-sub-command",
+         "missing-required-option", "bad-revision"],
+)
+def test_usage_errors_are_chinese(args: list[str], tmp_path: Path) -> None:
+    line = assert_unusable(run(args, tmp_path))
+    assert line.startswith("shenbao: 命令行有误：")
+    assert not ARGPARSE_ENGLISH.search(line), line
+    assert not re.search(r"\b(argument|required|invalid|choose|expected)\b", line), line
+
+
+def test_version(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    result = run(["--version"], tmp_path)
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout == f"申报助手 {version('shenbao')}\n"
+
+
+def test_output_is_utf8_when_the_console_is_gbk(tmp_path: Path) -> None:
+    """A cp936 console or a redirect that Python would write in GBK: the output is UTF-8 and a
+    character outside GBK (𠈌, U+2020C) comes out as itself, not as \\U0002020c."""
+    leader = {**sample_document()["data"]["people"]["leader"], "name": "孙𠈌"}
+    path = write_draft(tmp_path, {"people": {**sample_document()["data"]["people"], "leader": leader},
+                                  "unit": {"bank_account": "12345𠈌"}})
+    result = subprocess.run([sys.executable, str(MAIN), "validate", str(path), "--json"], cwd=ROOT,
+                            capture_output=True, timeout=120, check=False,
+                            env={**os.environ, "PYTHONIOENCODING": "gbk", "SHENBAO_DB": str(tmp_path / "s.sqlite3")})
+    assert result.returncode == 1, result.stderr
+    text = result.stdout.decode("utf-8")  # raises when the output is GBK
+    assert "\\U0002020c" not in text and "𠈌" in text
+    assert any("12345𠈌" in p["message"] for p in json.loads(text))
+
+
+def test_os_errors_are_told_in_chinese(tmp_path: Path) -> None:
+    """The operating system's English ("File name too long") never reaches the user."""
+    target = tmp_path / ("长" * 200 + ".json")
+    line = assert_unusable(run(["sample", "-o", str(target)], tmp_path))
+    assert "示例草稿" in line and "文件名太长" in line
+    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,}", line.replace(str(target), "")), line
+
+
+def test_validate_loads_no_qt(sample_dir: Path, tmp_path: Path) -> None:
+    """``python main.py validate`` stays light: the command line never imports Qt."""
+    code = ("import sys, main\n"
+            f"assert main.main(['validate', {str(sample_dir / 'sample.json')!r}]) == 0\n"
+            "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'reportlab'))\n"
+            "print(loaded)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            encoding="utf-8", timeout=120, check=False,
+                            env={**os.environ, "SHENBAO_DB": str(tmp_path / "s.sqlite3")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "[]"
+
+
+# ============================================================================================
+# hostile and unlucky input (issue 9)
+# ============================================================================================
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("name", ["draft.json", "draft.shenbao"])
+def test_a_named_pipe_is_refused_before_reading(name: str, tmp_path: Path) -> None:
+    """Reading a FIFO nobody writes to would block forever: refused at once (item 3)."""
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    line = assert_unusable(run(["validate", str(fifo)], tmp_path, timeout=30))
+    assert "命名管道" in line and name in line
+
+
+def test_an_integer_of_5000_digits_is_unusable_input(tmp_path: Path) -> None:
+    """json refuses integer literals over 4300 digits with a ValueError: one line, exit 2 (item 6)."""
+    raw = json.dumps(sample_document(), ensure_ascii=False).replace('"version": 1', '"version": ' + "9" * 5000, 1)
+    assert "9" * 5000 in raw
+    path = tmp_path / "big.json"
+    path.write_text(raw, encoding="utf-8")
+    line = assert_unusable(run(["validate", str(path)], tmp_path))
+    assert "数字" in line and "5000 位" in line
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"),
+    [(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(64)), "ZIP"),
+     (b"SHENBAO-ENCRYPX\x00" + bytes(range(200)), "二进制"),
+     (b"hello, not a draft", "")],
+    ids=["zip", "damaged-encrypted-header", "text"],
+)
+def test_a_file_named_shenbao_that_is_not_one(content: bytes, kind: str, tmp_path: Path) -> None:
+    """A ZIP renamed .shenbao or a damaged file is "not a draft file", not "not UTF-8" (item 12)."""
+    path = tmp_path / "from-colleague.shenbao"
+    path.write_bytes(content)
+    line = assert_unusable(run(["validate", str(path)], tmp_path))
+    assert "不是申报助手草稿文件" in line and kind in line and "UTF-8" not in line
+
+
+@pytest.mark.parametrize("db", ["", "   ", "folder/", "folder"])
+def test_a_store_path_that_names_no_file_is_refused(db: str, sample_dir: Path, tmp_path: Path) -> None:
+    """``--db "$UNSET"`` would silently use the real store; a folder is no store (item 9)."""
+    (tmp_path / "folder").mkdir()
+    default = tmp_path / "default-store.sqlite3"
+    result = subprocess.run([sys.executable, str(MAIN), "validate", str(sample_dir / "sample.json"), "--db", db],
+                            cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", timeout=120,
+                            check=False, env={**os.environ, "SHENBAO_DB": str(default)})
+    line = assert_unusable(result)
+    assert "--db" in line and "草稿库" in line
+    assert not default.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+
+
+# ============================================================================================
+# editor or command line (main.py)
+# ============================================================================================
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [([], EditorRequest()),
+     (["a.shenbao"], EditorRequest(["a.shenbao"])),
+     (["--db", "s.sqlite3", "A.JSON", "b.Shenbao"], EditorRequest(["A.JSON", "b.Shenbao"], Path("s.sqlite3"))),
+     (["b.shenbao", "--db=s.sqlite3"], EditorRequest(["b.shenbao"], Path("s.sqlite3"))),
+     (["--", "--odd name.shenbao"], EditorRequest(["--odd name.shenbao"])),
+     (["validate", "a.json"], None),
+     (["a.json", "validate"], None),
+     (["drafts"], None),
+     (["--help"], None),
+     (["--version"], None),
+     (["valdate"], None),      # a mistyped command is a command-line error, not a file to open
+     (["--db", ""], None),     # refused by the command line, with its message
+     (["--db", "folder/"], None)],
+)
+def test_editor_or_command(argv: list[str], expected: EditorRequest | None) -> None:
+    assert editor_request(argv) == expected
+
+
+def test_an_existing_file_of_any_name_opens_in_the_editor(tmp_path: Path) -> None:
+    path = tmp_path / "draft from mail.txt"
+    path.write_text("{}", encoding="utf-8")
+    assert editor_request([str(path)]) == EditorRequest([str(path)])
+
+
+def test_without_the_editor_main_says_so_in_chinese(tmp_path: Path) -> None:
+    """A build without ui.app (or without Qt): a Chinese line and exit 2, not a traceback."""
+    code = "import sys\nsys.modules['ui.app'] = None\nimport main\nsys.exit(main.main(sys.argv[1:]))\n"
+    for argv in ([], ["x.shenbao"]):
+        result = subprocess.run([sys.executable, "-c", code, *argv], cwd=ROOT, capture_output=True, text=True,
+                                encoding="utf-8", timeout=60, check=False,
+                                env={**os.environ, "SHENBAO_DB": str(tmp_path / "s.sqlite3")})
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr.startswith("shenbao: 本版本没有可用的图形编辑器") and result.stderr.count("\n") == 1

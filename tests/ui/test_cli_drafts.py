@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from ui import cli
 from forms.sample import sample_draft, write_sample
 from forms.store import Store
-from tests.forms.store_helpers import run_cli
+from tests.forms.store_helpers import MAIN_DIR, run_cli
+from ui import cli
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def test_import_list_show(capsys, db, sample_json):
     assert set(entry) == {"id", "unit_name", "updated"}
     assert entry["id"] == draft_id and entry["unit_name"] == "上海临港芯链科技有限公司"
     updated = dt.datetime.fromisoformat(entry["updated"])
-    assert updated.tzinfo is not None and abs(updated - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=5)
+    assert updated.tzinfo is not None and abs(updated - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
     code, out, _ = run(capsys, "drafts", "show", draft_id, "--db", str(db))
     assert code == 0 and out == sample_json.read_text(encoding="utf-8")
 
@@ -91,8 +93,6 @@ def test_db_option_anywhere_and_env(capsys, db, sample_json, monkeypatch):
 
 
 def test_db_option_is_given_to_the_store_not_the_environment(capsys, db, sample_json, tmp_path):
-    import os
-
     before = os.environ["SHENBAO_DB"]
     code, out, err = run(capsys, "drafts", "import", str(sample_json), "--db", str(db))
     assert code == 0, err
@@ -229,3 +229,138 @@ def test_real_command_line_conflict_message(tmp_path):
     assert f"已另存为新草稿 {new_id}" in r.stderr
     r = run_cli("drafts", "show", "no-such-id", "--db", str(db))
     assert r.returncode == 2 and r.stdout == "" and "Traceback" not in r.stderr
+
+
+# --------------------------------------------------------------------------- ids, messages, hostile input
+
+
+def _imported(capsys, db, sample_json) -> str:
+    code, out, err = run(capsys, "drafts", "import", str(sample_json), "--db", str(db))
+    assert code == 0, err
+    return out.strip()
+
+
+def test_a_unique_beginning_of_the_id_names_the_draft(capsys, db, sample_json, tmp_path):
+    draft_id = _imported(capsys, db, sample_json)
+    code, out, err = run(capsys, "drafts", "show", draft_id[:6], "--db", str(db))
+    assert code == 0 and out == sample_json.read_text(encoding="utf-8"), err
+    code, out, err = run(capsys, "drafts", "history", draft_id[:6].upper(), "--db", str(db))
+    assert code == 0 and draft_id in out.splitlines()[0]
+    code, out, _ = run(capsys, "drafts", "delete", draft_id[:8], "--db", str(db))
+    assert code == 0 and draft_id in out  # the message names the whole id
+
+
+def test_an_ambiguous_beginning_is_refused(capsys, db, tmp_path):
+    with Store(db) as s:
+        for n in (1, 2):
+            s.import_draft(sample_draft(), f"abcdef00-0000-4000-8000-00000000000{n}")
+    code, out, err = run(capsys, "drafts", "show", "abcdef", "--db", str(db))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "abcdef" in err and "不止一份" in err
+    target = tmp_path / "x.shenbao"
+    code, _, _ = run(capsys, "drafts", "export", "abcdef", "-o", str(target), "--db", str(db))
+    assert code == 2 and not target.exists()
+
+
+@pytest.mark.parametrize("where", ["option", "environment"])
+def test_an_empty_passphrase_is_refused(where, capsys, db, sample_json, tmp_path, monkeypatch):
+    """``--passphrase ''`` used to write the ID numbers in clear and say 已导出 (issue 9 item 5)."""
+    draft_id = _imported(capsys, db, sample_json)
+    target = tmp_path / "secret.shenbao"
+    extra = ["--passphrase", ""] if where == "option" else []
+    if where == "environment":
+        monkeypatch.setenv("SHENBAO_PASSPHRASE", "")
+    code, out, err = run(capsys, "drafts", "export", draft_id, "-o", str(target), *extra, "--db", str(db))
+    assert code == 2 and out == "" and err.count("\n") == 1 and "口令" in err and "空" in err
+    assert not target.exists() and list(tmp_path.glob("*.shenbao*")) == []
+
+
+@pytest.mark.parametrize("command", ["show", "restore"])
+@pytest.mark.parametrize("number", ["0", "-1", "99999999999999999999", "-99999999999999999999"])
+def test_a_revision_out_of_range_is_no_such_revision(command, number, capsys, db, sample_json):
+    """Beyond SQLite's integers it was 内部错误：OverflowError (issue 9 item 7)."""
+    draft_id = _imported(capsys, db, sample_json)
+    code, out, err = run(capsys, "drafts", command, draft_id, "--revision", number, "--db", str(db))
+    assert (code, out) == (2, "") and err.count("\n") == 1, err
+    assert "内部错误" not in err and "版本" in err and number in err
+    with Store(db) as s:
+        assert len(s.revisions(draft_id)) == 1
+
+
+def test_backup_into_a_missing_folder_names_the_backup_file(capsys, db, sample_json, tmp_path):
+    """Not "无法打开草稿库文件" (the store is fine): the backup file and the operation (item 10)."""
+    _imported(capsys, db, sample_json)
+    target = tmp_path / "missing" / "folder" / "b.sqlite3"
+    code, out, err = run(capsys, "drafts", "backup", "-o", str(target), "--db", str(db))
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert str(target) in err and "备份" in err and str(db) not in err
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a file-size limit (RLIMIT_FSIZE) stands in for a full disk")
+def test_backup_onto_a_full_disk_names_the_backup_file(tmp_path):
+    """The disk fills during the backup: the message names the backup, not "草稿未能保存" (item 10)."""
+    import resource
+    import signal
+    import subprocess
+
+    db = tmp_path / "store.sqlite3"
+    with Store(db) as s:
+        s.create(sample_draft())
+    size = db.stat().st_size
+    assert size > 60_000
+
+    def small_disk():  # writes past 50,000 bytes fail like a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000))
+
+    target = tmp_path / "b.sqlite3"
+    result = subprocess.run([sys.executable, "main.py", "drafts", "backup", "-o", str(target), "--db", str(db)],
+                            cwd=MAIN_DIR, capture_output=True, text=True, encoding="utf-8", timeout=60,
+                            preexec_fn=small_disk, check=False)
+    assert result.returncode == 2 and result.stdout == "", result.stderr
+    assert str(target) in result.stderr and "备份" in result.stderr and "草稿未能保存" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.sqlite3"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_import_of_a_named_pipe_is_refused(capsys, db, tmp_path):
+    fifo = tmp_path / "x.shenbao"
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "drafts", "import", str(fifo), "--db", str(db))
+    assert code == 2 and out == "" and "命名管道" in err
+    assert not db.exists()
+
+
+def test_import_of_a_zip_named_shenbao(capsys, db, tmp_path):
+    path = tmp_path / "x.shenbao"
+    path.write_bytes(b"PK\x03\x04" + bytes(200))
+    code, out, err = run(capsys, "drafts", "import", str(path), "--db", str(db))
+    assert code == 2 and out == "" and "不是申报助手草稿文件" in err and "ZIP" in err
+    assert not db.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows command lines are UTF-16: no stray bytes")
+def test_a_passphrase_that_is_not_utf8(tmp_path):
+    """``--passphrase $'\\xff'`` arrives surrogate-escaped: a clear message, exit 2 (item 8)."""
+    import subprocess
+
+    db = tmp_path / "store.sqlite3"
+    with Store(db) as s:
+        draft_id = s.create(sample_draft())
+    target = tmp_path / "x.shenbao"
+    result = subprocess.run([sys.executable, "main.py", "drafts", "export", draft_id, "-o", str(target),
+                             "--db", str(db), "--passphrase", b"\xff\xfe"],
+                            cwd=MAIN_DIR, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+    assert result.returncode == 2 and result.stdout == "", result.stderr
+    assert "口令" in result.stderr and "内部错误" not in result.stderr and result.stderr.count("\n") == 1
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("db_arg", ["", "folder/", "folder"])
+def test_a_store_path_that_names_no_file(db_arg, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    code, out, err = run(capsys, "drafts", "list", "--db", db_arg)
+    assert code == 2 and out == "" and "草稿库" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["folder"] and not any((tmp_path / "folder").iterdir())

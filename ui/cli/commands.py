@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from forms.display import FINGERPRINT_LABEL
+from forms.fsutil import os_error_text
 from forms.problems import Problem
-from ui.cli.common import (EXIT_ERRORS, EXIT_OK, CommandError, check_output_path, os_error_text, out,
-                           err, passphrase)
+from ui.cli.common import EXIT_ERRORS, EXIT_OK, CommandError, err, out, passphrase
 from ui.cli.inputs import load_input
 
 INPUT_HELP = "草稿 JSON 或 .shenbao 草稿文件"
@@ -28,7 +28,6 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from forms.sample import write_sample
 
     target = Path(args.output)
-    check_output_path(target, "写出示例草稿")
     try:
         written = write_sample(target)
     except OSError as exc:
@@ -52,6 +51,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if n_err else EXIT_OK
 
 
+def _check_output_folder(target: Path) -> None:
+    """Refuse an output path that cannot be written before the (possibly long) render."""
+    if target.is_dir():
+        raise CommandError(f"无法生成申报书到 {target}：这是一个文件夹，请写出文件名")
+    if not target.parent.is_dir():
+        raise CommandError(f"无法生成申报书到 {target}：文件夹 {target.parent} 不存在")
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     """Print through :func:`pdf.export.export`, which alone decides whether a draft may be
     printed; the command line only says what happened."""
@@ -63,7 +70,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         kind_of(target)  # an unknown output kind is a wrong command, found before any reading
     except RenderRefused as exc:
         raise CommandError(str(exc)) from None
-    check_output_path(target, "生成申报书")
+    _check_output_folder(target)
     draft = load_input(Path(args.file), passphrase(args))
     try:
         printed = export(draft, target, draft_mode=args.draft, simplex=args.simplex)

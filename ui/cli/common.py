@@ -7,7 +7,6 @@ Imports nothing heavy and no Qt: ``python main.py validate`` stays light.
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from pathlib import Path
@@ -51,62 +50,6 @@ def err(text: str) -> None:
     """An error or a note beside the result: stderr, prefixed with the program name."""
     if sys.stderr is not None:
         sys.stderr.write(f"shenbao: {text}\n")
-
-
-# --------------------------------------------------------------------------- OS errors in Chinese
-
-_ERRNO_TEXT = {
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.ENOSPC: "磁盘空间已满",
-    errno.EROFS: "该位置是只读的",
-    errno.EISDIR: "这是一个文件夹，不是文件",
-    errno.ENOTDIR: "路径中有一部分不是文件夹",
-    errno.ENAMETOOLONG: "文件名或路径太长",
-    errno.EINVAL: "文件名无效",
-    errno.EEXIST: "文件已存在",
-    errno.EBUSY: "文件正被占用",
-    errno.EFBIG: "文件太大",
-    errno.EIO: "磁盘读写出错",
-    errno.EMFILE: "打开的文件太多",
-    errno.EXDEV: "不能跨磁盘移动文件",
-}
-if hasattr(errno, "EDQUOT"):
-    _ERRNO_TEXT[errno.EDQUOT] = "磁盘配额已满"
-
-#: Windows error numbers whose errno translation says too little.
-_WINERROR_TEXT = {
-    5: "没有权限",
-    32: "文件正被另一个程序占用（例如在 Word、WPS 或 PDF 阅读器中打开着），请关闭后重试",
-    33: "文件正被另一个程序占用，请关闭后重试",
-    112: "磁盘空间已满",
-    123: "文件名无效（不能含有 \\ / : * ? \" < > | 等字符）",
-    206: "文件名或路径太长",
-}
-
-
-def os_error_text(exc: OSError) -> str:
-    """What went wrong, in Chinese words (never the system's English)."""
-    winerror = getattr(exc, "winerror", None)
-    if winerror in _WINERROR_TEXT:
-        return _WINERROR_TEXT[winerror]
-    if exc.errno in _ERRNO_TEXT:
-        return _ERRNO_TEXT[exc.errno]
-    return f"系统错误（错误号 {exc.errno if exc.errno is not None else winerror}）"
-
-
-def check_output_path(path: Path, action: str) -> None:
-    """Refuse an output path whose folder is missing or which names a folder, before any work;
-    the message names the file and what was being done (``action``, e.g. "备份草稿库")."""
-    path = Path(path)
-    parent = path.parent
-    if path.is_dir():
-        raise CommandError(f"无法{action}到 {path}：这是一个文件夹，请写出文件名")
-    if not parent.exists():
-        raise CommandError(f"无法{action}到 {path}：文件夹 {parent} 不存在")
-    if not parent.is_dir():
-        raise CommandError(f"无法{action}到 {path}：{parent} 不是文件夹")
 
 
 # --------------------------------------------------------------------------- arguments

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 from pathlib import Path
 from typing import NamedTuple
 
 from forms.draft import Draft, DraftInputError, load_draft_json
-from ui.cli.common import os_error_text
+from forms.fsutil import os_error_text
 
 DRAFT_FILE_SUFFIX = ".shenbao"
 
@@ -74,7 +73,7 @@ def _head(path: Path, size: int = 64) -> bytes:
 def _is_draft_file(head: bytes) -> bool:
     from forms import draftfile
 
-    return head.startswith(draftfile.SQLITE_MAGIC) or head.startswith(draftfile.ENCRYPTED_MAGIC)
+    return head.startswith((draftfile.SQLITE_MAGIC, draftfile.ENCRYPTED_MAGIC))
 
 
 def _foreign_kind(head: bytes) -> str | None:
@@ -115,25 +114,17 @@ def read_input(path: Path, passphrase: str | None = None) -> Input:
     path = Path(path)
     check_regular_file(path)
     head = _head(path)
-    try:
-        if _is_draft_file(head):
-            from forms import draftfile
+    if _is_draft_file(head):
+        from forms import draftfile
 
-            found = draftfile.read_draft_file(path, passphrase=passphrase)
-            return Input(found.draft, found.draft_id, found.personal_removed)
-        kind = _foreign_kind(head)
-        named_draft_file = path.suffix.lower() == DRAFT_FILE_SUFFIX
-        if kind or (named_draft_file and not _could_be_json(head)):
-            what = f"，而是{kind}" if kind else "（可能已损坏，或是改了扩展名的其他文件）"
-            raise DraftInputError(f"{path} 不是申报助手草稿文件，也不是草稿 JSON{what}")
-        return Input(load_draft_json(path))
-    except DraftInputError:
-        raise
-    except ValueError as exc:  # e.g. an integer literal longer than Python converts
-        if "digits" in str(exc):
-            raise DraftInputError(f"{path} 中有一个位数过多的数字（超过 {sys.get_int_max_str_digits()} 位），"
-                                  "不是可用的草稿") from None
-        raise DraftInputError(f"{path} 的内容无法读取为草稿") from None
+        found = draftfile.read_draft_file(path, passphrase=passphrase)
+        return Input(found.draft, found.draft_id, found.personal_removed)
+    kind = _foreign_kind(head)
+    named_draft_file = path.suffix.lower() == DRAFT_FILE_SUFFIX
+    if kind or (named_draft_file and not _could_be_json(head)):
+        what = f"，而是{kind}" if kind else "（可能已损坏，或是改了扩展名的其他文件）"
+        raise DraftInputError(f"{path} 不是申报助手草稿文件，也不是草稿 JSON{what}")
+    return Input(load_draft_json(path))
 
 
 def load_input(path: Path, passphrase: str | None = None) -> Draft:

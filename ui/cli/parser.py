@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import unicodedata
-from typing import Iterator
+from collections.abc import Iterator
 
 #: argparse's texts (Python 3.12 and 3.13) → ours.
 ZH = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from forms.draft import DraftInputError
 from ui.cli import commands, drafts
@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err("已中断")
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as exc:
         err(f"内部错误：{type(exc).__name__}: {exc}。请把这条信息和草稿文件发给开发者。")
         if os.environ.get("SHENBAO_DEBUG"):
             raise
