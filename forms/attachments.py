@@ -15,14 +15,19 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import logging
 import math
+import threading
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 
+from forms.messages import megabytes
 from forms.problems import Finding
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -52,8 +57,6 @@ _JPEG_SIGNATURE = b"\xff\xd8\xff"
 _PDF_SIGNATURE = b"%PDF-"
 _PDF_HEADER_WINDOW = 1024
 
-_ACCEPTED = "附件只接受 PDF、PNG、JPEG 格式的文件"
-
 #: (magic prefix, offset, description) of formats people attach by mistake.
 _LOOKALIKES: tuple[tuple[bytes, int, str], ...] = (
     (b"PK\x03\x04", 0, "ZIP 压缩包（也可能是 Word、Excel、WPS 等新版 Office 文档）"),
@@ -79,6 +82,50 @@ _LOOKALIKES: tuple[tuple[bytes, int, str], ...] = (
     (b"SQLite format 3\x00", 0, "SQLite 数据库"),
     (b"<?xml", 0, "XML 文本文件"),
 )
+
+
+# --- pypdf's log records ---------------------------------------------------------------------
+#
+# pypdf reports every robustness fix of a damaged file ("incorrect startxref pointer") through
+# the logging module; with no logging set up they end on stderr, under a command that succeeded.
+# The verdict of an inspection is our own finding, so records logged by a thread inside
+# quiet_pypdf() are dropped; others pass on to the root logger's handlers exactly as before.
+
+_QUIET = threading.local()
+# warnings.catch_warnings() swaps the process-wide filter list: two threads inside it at once can
+# leave the other's filters installed (an "error" filter for DecompressionBombWarning outliving
+# an inspection would break every later image). Our inspections take turns.
+_WARNINGS_LOCK = threading.RLock()
+
+
+class _PypdfGate(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(_QUIET, "depth", 0):
+            return
+        root = logging.getLogger()
+        if record.levelno >= root.getEffectiveLevel():
+            root.handle(record)
+
+
+def _install_gate() -> None:
+    logger = logging.getLogger("pypdf")
+    if not any(isinstance(h, _PypdfGate) for h in logger.handlers):
+        logger.addHandler(_PypdfGate())
+        logger.propagate = False
+
+
+_install_gate()
+
+
+@contextmanager
+def quiet_pypdf() -> Iterator[None]:
+    """Drop pypdf's log records in this thread while inside (other threads are untouched)."""
+    depth = getattr(_QUIET, "depth", 0)
+    _QUIET.depth = depth + 1
+    try:
+        yield
+    finally:
+        _QUIET.depth = depth
 
 
 @dataclass(frozen=True)
@@ -143,76 +190,58 @@ def inspect_attachment(data: bytes, name: str = "") -> AttachmentInfo | Finding:
     try:
         size = len(data)
         if size == 0:
-            return _invalid(f"{label}是空文件（0 字节），请重新选择文件。")
+            return _invalid("empty", label=label)
         if size > MAX_ATTACHMENT_BYTES:
-            return _invalid(
-                f"{label}大小为 {_megabytes(size)}，超过 {_megabytes(MAX_ATTACHMENT_BYTES)} 的上限，"
-                "请压缩或拆分后再添加。"
-            )
+            return _invalid("size", label=label, size=megabytes(size), limit=megabytes(MAX_ATTACHMENT_BYTES))
         kind = sniff_kind(data)
         if kind is None:
             what = describe_content(data)
             if what[:1].isascii():
                 what = " " + what
-            return _invalid(
-                f"{label}看起来是{what}，不是 PDF、PNG 或 JPEG 文件。"
-                f"{_ACCEPTED}，请先转换（例如另存为 PDF）后再添加。"
-            )
+            return _invalid("kind", label=label, what=what)
         if kind == "pdf":
             return _inspect_pdf(bytes(data), label)
         return _inspect_image(bytes(data), kind, label)
     except Exception:  # noqa: BLE001 - the last line of defence: hostile input never raises
-        return _invalid(f"{label}无法读取，文件可能已损坏。{_ACCEPTED}。")
+        return _invalid("unreadable_content", label=label)
 
 
 # --- PDF -------------------------------------------------------------------------------------
 
 
 def _inspect_pdf(data: bytes, label: str) -> AttachmentInfo | Finding:
-    broken = _invalid(
-        f"{label}不是有效的 PDF 文件（文件已损坏或不完整），无法读取。请重新导出或重新下载后再添加。"
-    )
+    broken = _invalid("pdf_broken", label=label)
     if b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
-        return _invalid(
-            f"{label}的 PDF 文件不完整（缺少文件结尾），可能在下载或复制时被截断。"
-            "请重新导出或重新下载后再添加。"
-        )
-    with warnings.catch_warnings():
+        return _invalid("pdf_truncated", label=label)
+    with _WARNINGS_LOCK, warnings.catch_warnings(), quiet_pypdf():
         warnings.simplefilter("ignore")
         try:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if reader.is_encrypted:
-                return _invalid(
-                    f"{label}是加密的 PDF 文件（设置了打开密码或权限密码），程序无法读取和打印。"
-                    "请提供未加密的 PDF。"
-                )
+                return _invalid("pdf_encrypted", label=label)
             count = len(reader.pages)
         except Exception:  # noqa: BLE001 - pypdf raises many types on hostile input
             return broken
         if count == 0:
-            return _invalid(f"{label}是一个没有任何页面的 PDF 文件，请检查后重新添加。")
+            return _invalid("pdf_no_pages", label=label)
         if count > MAX_PDF_PAGES:
-            return _invalid(f"{label}有 {count} 页，超过 {MAX_PDF_PAGES} 页的上限，请拆分后再添加。")
+            return _invalid("pdf_pages", label=label, count=count, limit=MAX_PDF_PAGES)
         started, decoded = time.monotonic(), 0
         for number in range(count):
             try:
                 page = reader.pages[number]
                 if not _page_has_size(page):
-                    return _invalid(f"{label}第 {number + 1} 页没有有效的页面尺寸，无法打印。")
+                    return _invalid("pdf_page_size", label=label, page=number + 1)
                 contents = page.get_contents()
                 if contents is not None:
                     decoded += len(contents.get_data())
             except Exception:  # noqa: BLE001
-                return _invalid(
-                    f"{label}第 {number + 1} 页的内容已损坏，无法读取。请重新导出或重新下载后再添加。"
-                )
+                return _invalid("pdf_page_broken", label=label, page=number + 1)
             # A small file whose pages expand to gigabytes (a "PDF bomb") must not hold up the
             # editor, an import or a print: bounded in decoded size and in time.
             if decoded > MAX_PDF_DECODED_BYTES or time.monotonic() - started > PDF_CHECK_SECONDS:
-                return _invalid(
-                    f"{label}的页面内容过于庞大或复杂（解压后超过 {MAX_PDF_DECODED_BYTES // 1024 // 1024} MB"
-                    f"或检查超过 {PDF_CHECK_SECONDS:g} 秒），无法打印。请重新导出为普通 PDF 后再添加。"
-                )
+                return _invalid("pdf_bomb", label=label, limit=megabytes(MAX_PDF_DECODED_BYTES),
+                                seconds=f"{PDF_CHECK_SECONDS:g}")
     return AttachmentInfo("pdf", count, MIME_TYPES["pdf"])
 
 
@@ -233,12 +262,12 @@ def _page_has_size(page) -> bool:
 
 def _inspect_image(data: bytes, kind: str, label: str) -> AttachmentInfo | Finding:
     name = kind.upper()
-    broken = _invalid(f"{label}的 {name} 图片已损坏或不完整，无法读取。请重新导出或重新下载后再添加。")
+    broken = _invalid("image_broken", label=label, kind=name)
     formats = [PIL_FORMATS[kind]]
     # Pillow signals decompression bombs with a warning (over its limit) or an error (over
     # twice it). Treat both as a verdict; the global Image.MAX_IMAGE_PIXELS is never touched,
     # and our own limit is enforced from the header before any pixel is decoded.
-    with warnings.catch_warnings():
+    with _WARNINGS_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -250,10 +279,7 @@ def _inspect_image(data: bytes, kind: str, label: str) -> AttachmentInfo | Findi
                 if width * height > MAX_IMAGE_PIXELS:
                     return _too_many_pixels(label, width, height)
                 if mode not in PRINTABLE_MODES:
-                    return _invalid(
-                        f"{label}的图片颜色模式（{mode}）无法打印，"
-                        "请另存为普通的 RGB 彩色或灰度 PNG/JPEG 图片后再添加。"
-                    )
+                    return _invalid("image_mode", label=label, mode=mode)
                 image.verify()
             with Image.open(io.BytesIO(data), formats=formats) as image:
                 image.load()
@@ -277,20 +303,14 @@ def _too_many_pixels(label: str, width: int | None, height: int | None) -> Findi
         size = "过大"
     else:
         size = f"为 {width} × {height} 像素（约 {width * height // 10_000} 万像素）"
-    return _invalid(f"{label}的图片尺寸{size}，超过 {limit}的上限。请缩小图片后再添加。")
+    return _invalid("image_pixels", label=label, size=size, limit=limit)
 
 
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _invalid(message: str) -> Finding:
-    return Finding("attachment_invalid", message)
-
-
-def _megabytes(size: int) -> str:
-    """Size in MB with one decimal, rounded up (so 50 MB + 1 byte shows as 50.1 MB)."""
-    tenths = math.ceil(size * 10 / (1024 * 1024))
-    return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths / 10:.1f} MB"
+def _invalid(variant: str, **fields: object) -> Finding:
+    return Finding.of(f"attachment_invalid.{variant}", **fields)
 
 
 def _looks_like_text(sample: bytes) -> bool:

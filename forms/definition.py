@@ -194,10 +194,8 @@ class Form:
             row = f"{self.field(m.group(1)).label}第 {int(m.group(2)) + 1} 行"
             return f"{row}的{self.field(path).label}" if m.group(3) else row
         fdef = self.field(path)
-        parent = path.rsplit(".", 1)[0] if "." in path else ""
-        if parent and self.has_path(parent) and self.field(parent).record is not None \
-                and not any(f.path == path for f in self.fields):
-            return f"{self.field(parent).label}的{fdef.label}"
+        if fdef.path != _strip_indexes(path):  # a record member: its FieldDef.path is its key
+            return f"{self.field(path.rsplit('.', 1)[0]).label}的{fdef.label}"
         return fdef.label
 
     def where(self, path: str) -> str:

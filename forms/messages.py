@@ -69,6 +69,28 @@ TEMPLATES: dict[str, str] = {
                                  "（申报条件要求合作期限 {min_years} 年以上）。",
     "year_invalid": "{subject} {year} 无效，应在 {earliest} 年到 {latest} 年（申报年份）之间。",
     # -- attachments --------------------------------------------------------------------------
+    # {label}: 附件“name” — what forms.attachments.inspect_attachment was given
+    "attachment_invalid.empty": "{label}是空文件（0 字节），请重新选择文件。",
+    "attachment_invalid.size": "{label}大小为 {size}，超过 {limit} 的上限，请压缩或拆分后再添加。",
+    "attachment_invalid.kind": "{label}看起来是{what}，不是 PDF、PNG 或 JPEG 文件。"
+                               "附件只接受 PDF、PNG、JPEG 格式的文件，请先转换（例如另存为 PDF）后再添加。",
+    "attachment_invalid.unreadable_content": "{label}无法读取，文件可能已损坏。附件只接受 PDF、PNG、JPEG 格式的文件。",
+    "attachment_invalid.pdf_broken": "{label}不是有效的 PDF 文件（文件已损坏或不完整），无法读取。请重新导出或重新下载后再添加。",
+    "attachment_invalid.pdf_truncated": "{label}的 PDF 文件不完整（缺少文件结尾），可能在下载或复制时被截断。"
+                                        "请重新导出或重新下载后再添加。",
+    "attachment_invalid.pdf_encrypted": "{label}是加密的 PDF 文件（设置了打开密码或权限密码），程序无法读取和打印。"
+                                        "请提供未加密的 PDF。",
+    "attachment_invalid.pdf_no_pages": "{label}是一个没有任何页面的 PDF 文件，请检查后重新添加。",
+    "attachment_invalid.pdf_pages": "{label}有 {count} 页，超过 {limit} 页的上限，请拆分后再添加。",
+    "attachment_invalid.pdf_page_size": "{label}第 {page} 页没有有效的页面尺寸，无法打印。",
+    "attachment_invalid.pdf_page_broken": "{label}第 {page} 页的内容已损坏，无法读取。请重新导出或重新下载后再添加。",
+    "attachment_invalid.pdf_bomb": "{label}的页面内容过于庞大或复杂（解压后超过 {limit}或检查超过 {seconds} 秒），"
+                                   "无法打印。请重新导出为普通 PDF 后再添加。",
+    "attachment_invalid.image_broken": "{label}的 {kind} 图片已损坏或不完整，无法读取。请重新导出或重新下载后再添加。",
+    "attachment_invalid.image_mode": "{label}的图片颜色模式（{mode}）无法打印，"
+                                     "请另存为普通的 RGB 彩色或灰度 PNG/JPEG 图片后再添加。",
+    "attachment_invalid.image_pixels": "{label}的图片尺寸{size}，超过 {limit}的上限。请缩小图片后再添加。",
+    # {subject}: the attachment row (附件第 1 行) — files a draft holds or a draft JSON names
     "attachment_invalid.missing": "{subject}的文件“{name}”不在草稿中（附件文件缺失），请重新选择该文件。",
     "attachment_invalid.not_found": "{subject}的文件“{name}”找不到（草稿 JSON 文件所在的文件夹中没有它），"
                                     "请把文件放到该文件夹中或重新选择。",

@@ -80,7 +80,7 @@ def _check_file(draft: Draft, path: str, name: str) -> list[Problem]:
 def _context(draft: Draft, path: str, fdef: FieldDef, today: dt.date) -> CheckContext:
     """The context of the value at ``path``: whose field it is, and for an ID number its type."""
     owner = ""
-    if "." in path and not any(f.path == path for f in draft.form.fields):
+    if fdef.path != path:  # a member of a record or a list row (its FieldDef.path is its key)
         owner = draft.form.who(path.rsplit(".", 1)[0])
     id_type = draft.id_type(path) if fdef.type == "id" else None
     return CheckContext(today, id_type, owner)
