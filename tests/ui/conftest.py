@@ -76,6 +76,8 @@ def open_window(qtbot):
         window.resize(1366, 768)
         window.show()
         qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
         made.append(window)
         return window
 
