@@ -44,6 +44,7 @@ import re
 import secrets
 import shutil
 import sqlite3
+import stat
 import struct
 import tempfile
 import time
@@ -59,7 +60,6 @@ from forms.draft import (
     DraftInputError,
     draft_to_document,
     parse_draft_json,
-    read_input_bytes,
 )
 from forms.attachments import MAX_ATTACHMENT_BYTES  # the attachment checker's own limit
 from forms.fieldtypes import TYPES
@@ -124,6 +124,11 @@ class PassphraseNeeded(DraftInputError):
 
 class WrongPassphrase(DraftInputError):
     """The passphrase does not open the file (or the encrypted file was altered)."""
+
+
+class BadPassphrase(DraftInputError):
+    """A passphrase that cannot be used: empty (for an export), or with characters that have no
+    UTF-8 form (lone surrogates, as undecodable bytes in a command line arrive)."""
 
 
 @dataclass
@@ -273,11 +278,23 @@ def encrypt(image: bytes, passphrase: str) -> bytes:
     return header + AESGCM(key).encrypt(nonce, image, header)
 
 
+def passphrase_bytes(passphrase: str) -> bytes:
+    """The passphrase as the key derivation reads it (UTF-8); BadPassphrase when it is empty or
+    holds characters with no UTF-8 form."""
+    if not isinstance(passphrase, str) or not passphrase:
+        raise BadPassphrase("口令不能为空。请给出口令，或不加密导出（去掉 --passphrase）")
+    try:
+        return passphrase.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadPassphrase("口令中有无法识别的字符（可能是命令行的编码不对），"
+                            "请只用键盘能直接输入的文字、数字和符号") from None
+
+
 def _derive_key(passphrase: str, salt: bytes) -> bytes:
     from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
     kdf = Scrypt(salt=salt, length=32, n=2 ** _SCRYPT_LOG2_N, r=_SCRYPT_R, p=_SCRYPT_P)
-    return kdf.derive(passphrase.encode("utf-8"))
+    return kdf.derive(passphrase_bytes(passphrase))
 
 
 def decrypt(blob: bytes, passphrase: str | None) -> bytes:
@@ -292,10 +309,10 @@ def decrypt(blob: bytes, passphrase: str | None) -> bytes:
         raise DraftInputError("此草稿文件由更新版本的申报助手加密，请升级")
     # Never let a file choose its own (possibly enormous) scrypt cost.
     if fmt != _ENC_FORMAT or (log2n, r, p) != (_SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P):
-        raise DraftInputError("加密草稿文件的头部无效，文件已损坏或不是申报助手导出的")
+        raise DraftInputError("不是有效的申报助手草稿文件：加密文件的头部无效（文件已损坏，或不是申报助手导出的）")
     if not passphrase:
         raise PassphraseNeeded("此草稿文件已加密，请输入口令（命令行用 --passphrase）")
-    key = _derive_key(passphrase, salt)
+    key = _derive_key(passphrase, salt)  # BadPassphrase for characters with no UTF-8 form
     try:
         return AESGCM(key).decrypt(nonce, blob[_ENC_HEADER.size:], header)
     except InvalidTag:
@@ -305,34 +322,97 @@ def decrypt(blob: bytes, passphrase: str | None) -> bytes:
 def write_draft_file(draft: Draft, path: Path, *, draft_id: str, without_personal: bool = False,
                      passphrase: str | None = None) -> None:
     """Export ``draft`` to ``path``: built fresh in memory, optionally encrypted, written to a
-    temporary name in the target folder, synced, then renamed into place (with retries)."""
+    private temporary name in the target folder, synced, then renamed into place (with
+    retries). A passphrase that is given must be usable (never an unencrypted file instead)."""
     image = build_image(draft, draft_id=draft_id, without_personal=without_personal)
-    if passphrase:
+    if passphrase is not None:
         image = encrypt(image, passphrase)
     if len(image) > MAX_FILE_BYTES:
-        raise DraftInputError(f"草稿文件过大（{len(image) // 1024 // 1024} MB），上限 200 MB；请压缩附件")
+        raise DraftInputError(f"草稿文件过大（{size_text(len(image), MAX_FILE_BYTES)}），上限 "
+                              f"{size_text(MAX_FILE_BYTES)}；请压缩附件")
     atomic_write_bytes(Path(path), image)
 
 
 # --------------------------------------------------------------------------- reading
 
 
+def size_text(size: int, limit: int | None = None) -> str:
+    """A file size in MB for a message; in bytes when one decimal would make it look equal to
+    ``limit`` (a file just over the limit must not read "20 MB，上限 20 MB")."""
+    text = f"{size / 2 ** 20:.1f}".removesuffix(".0") + " MB"
+    if limit is not None and size > limit and text == size_text(limit):
+        text = f"{size:,} 字节"
+    return text
+
+
+def is_draft_file(path: Path) -> bool:
+    """True when ``path`` should be read as a draft file: named ``*.shenbao``, or starting like
+    one (plain or encrypted). A damaged or foreign ``.shenbao`` is then refused as not being a
+    valid draft file, instead of being read as draft JSON."""
+    path = Path(path)
+    if path.suffix.lower() == SUFFIX:
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head == SQLITE_MAGIC or head.startswith(ENCRYPTED_MAGIC)
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The bytes of a draft file handed in by the user: a regular file (a FIFO, device or
+    folder would block or mislead), at most :data:`MAX_FILE_BYTES`."""
+    path = Path(path)
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise DraftInputError(f"{path} 是文件夹，不是草稿文件")
+        if not stat.S_ISREG(info.st_mode):
+            raise DraftInputError(f"{path} 不是普通文件（可能是管道或设备），不是草稿文件")
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise DraftInputError(f"文件过大（{size_text(size, MAX_FILE_BYTES)}），草稿文件上限 "
+                                      f"{size_text(MAX_FILE_BYTES)}")
+            return fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise DraftInputError(f"找不到文件 {path}") from None
+    except PermissionError:
+        raise DraftInputError(f"没有权限读取 {path}") from None
+    except OSError as exc:
+        from forms.fsutil import os_error_text
+
+        raise DraftInputError(f"无法读取 {path}：{os_error_text(exc)}") from None
+
+
 def read_draft_file(path: Path, *, passphrase: str | None = None) -> DraftFile:
     """Read a draft file as hostile input; :class:`DraftInputError` (Chinese, one line) for
     anything unusable, :class:`PassphraseNeeded` / :class:`WrongPassphrase` for encryption."""
-    blob = read_input_bytes(Path(path), MAX_FILE_BYTES, "草稿文件")
-    return read_draft_bytes(blob, passphrase=passphrase)
+    return read_draft_bytes(read_file_bytes(path), passphrase=passphrase)
+
+
+#: Beginnings of files that are often renamed or mistaken for a draft file.
+_FOREIGN = ((b"PK\x03\x04", "ZIP 压缩文件（或 Word/Excel 文档）"), (b"%PDF", "PDF 文件"),
+            (b"\x89PNG", "图片"), (b"\xff\xd8\xff", "图片"), (b"{", "草稿 JSON 或其他文本文件"))
 
 
 def read_draft_bytes(blob: bytes, *, passphrase: str | None = None) -> DraftFile:
     """:func:`read_draft_file` on bytes already in memory."""
     if len(blob) > MAX_FILE_BYTES:
-        raise DraftInputError("文件过大，草稿文件上限 200 MB")
+        raise DraftInputError(f"文件过大（{size_text(len(blob), MAX_FILE_BYTES)}），草稿文件上限 "
+                              f"{size_text(MAX_FILE_BYTES)}")
     if not blob:
         raise DraftInputError("文件是空的，不是草稿文件")
     encrypted = blob.startswith(ENCRYPTED_MAGIC)
     if encrypted:
         blob = decrypt(blob, passphrase)
+    elif blob.startswith(ENCRYPTED_MAGIC[:7]):  # "SHENBAO" then damage
+        raise DraftInputError("不是有效的申报助手草稿文件：加密文件的头部已损坏（可能传输时出错）")
+    else:
+        for magic, what in _FOREIGN:
+            if blob.startswith(magic):
+                raise DraftInputError(f"不是申报助手的草稿文件（这是{what}）")
     _check_header(blob)
     return _read_image(blob, encrypted)
 
@@ -340,7 +420,7 @@ def read_draft_bytes(blob: bytes, *, passphrase: str | None = None) -> DraftFile
 def _check_header(image: bytes) -> None:
     """Checks on the raw SQLite header, before SQLite sees the bytes."""
     if not image.startswith(SQLITE_MAGIC):
-        raise DraftInputError("不是申报助手的草稿文件（文件开头不对）")
+        raise DraftInputError("不是申报助手的草稿文件（文件开头不对），或文件已损坏")
     if len(image) < 512:
         raise DraftInputError("草稿文件不完整（可能传输时被截断）")
     raw_page = struct.unpack(">H", image[16:18])[0]
@@ -532,6 +612,7 @@ def _parse_time(value: object) -> dt.datetime:
 
 __all__ = [
     "APPLICATION_ID", "DRAFT_FORMAT", "DRAFT_VERSION", "ENCRYPTED_MAGIC", "FILE_VERSION", "SQLITE_MAGIC",
-    "MAX_FILE_BYTES", "SUFFIX", "DraftFile", "PassphraseNeeded", "WrongPassphrase",
-    "read_draft_bytes", "read_draft_file", "without_personal_numbers", "write_draft_file",
+    "MAX_FILE_BYTES", "SUFFIX", "BadPassphrase", "DraftFile", "PassphraseNeeded", "WrongPassphrase",
+    "is_draft_file", "passphrase_bytes", "read_draft_bytes", "read_draft_file", "without_personal_numbers",
+    "write_draft_file",
 ]

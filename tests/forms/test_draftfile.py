@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import struct
 import uuid
@@ -10,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from forms.cli import is_draft_file, load_input
 from forms.draft import DraftInputError, dump_draft_json, load_draft_json
 from forms.draftfile import (
     APPLICATION_ID,
     ENCRYPTED_MAGIC,
     FILE_VERSION,
     PassphraseNeeded,
+    is_draft_file,
     WrongPassphrase,
     read_draft_file,
     write_draft_file,
@@ -52,7 +53,6 @@ def test_round_trip(tmp_path):
     assert found.edition_matches and len(found.edition_sha256) == 64
     assert abs(found.exported_at - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
     assert is_draft_file(path)
-    assert load_input(path) == draft
 
 
 def test_round_trip_maximal(tmp_path, big):
@@ -281,3 +281,105 @@ def test_round_trip_rare_characters(tmp_path):
         result = b.import_file(tmp_path / "x.shenbao", passphrase="口令")
         back = b.load(result.draft_id)
     assert back == draft and dump_draft_json(back) == dump_draft_json(draft)
+
+
+# --------------------------------------------------------------------------- messages that do not mislead
+
+
+def test_zip_renamed_shenbao_is_not_a_draft_file(tmp_path):
+    import zipfile
+
+    path = tmp_path / "renamed.shenbao"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+    assert is_draft_file(path)  # named .shenbao: read as one, so refused as one
+    with pytest.raises(DraftInputError, match="不是申报助手的草稿文件（这是ZIP"):
+        read_draft_file(path)
+
+
+@pytest.mark.parametrize("offset", [0, 3, 9, 15])
+def test_encrypted_file_with_damaged_magic(tmp_path, offset):
+    path = tmp_path / "e.shenbao"
+    write_draft_file(sample_draft(), path, draft_id=DRAFT_ID, passphrase="pw")
+    raw = bytearray(path.read_bytes())
+    raw[offset] ^= 0x20
+    path.write_bytes(bytes(raw))
+    assert is_draft_file(path)
+    expected = "不是有效的申报助手草稿文件：加密文件的头部已损坏" if offset >= 7 else "不是申报助手的草稿文件"
+    with pytest.raises(DraftInputError, match=expected):
+        read_draft_file(path, passphrase="pw")
+
+
+def test_just_over_the_size_limit_gives_the_real_size(tmp_path, monkeypatch):
+    from forms import draftfile
+
+    monkeypatch.setattr(draftfile, "MAX_FILE_BYTES", 2 * 2 ** 20)
+    path = tmp_path / "big.shenbao"
+    path.write_bytes(b"\0" * (2 * 2 ** 20 + 1))
+    with pytest.raises(DraftInputError, match=r"文件过大（2,097,153 字节），草稿文件上限 2 MB"):
+        read_draft_file(path)
+    path.write_bytes(b"\0" * (3 * 2 ** 20 + 2 ** 19))
+    with pytest.raises(DraftInputError, match=r"文件过大（3.5 MB），草稿文件上限 2 MB"):
+        read_draft_file(path)
+    with pytest.raises(DraftInputError, match=r"文件过大（3.5 MB）"):
+        draftfile.read_draft_bytes(path.read_bytes())
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFO")
+def test_fifo_is_refused_without_blocking(tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe.shenbao"
+    os.mkfifo(fifo)
+    outcome = []
+
+    def read():
+        try:
+            read_draft_file(fifo)
+        except DraftInputError as exc:
+            outcome.append(str(exc))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # blocked in open(): unblock it before failing
+        with open(fifo, "wb"):
+            pass
+        reader.join(10)
+        pytest.fail("reading a FIFO blocked")
+    assert outcome and "不是普通文件" in outcome[0]
+
+
+def test_folder_is_refused(tmp_path):
+    with pytest.raises(DraftInputError, match="是文件夹"):
+        read_draft_file(tmp_path)
+
+
+# --------------------------------------------------------------------------- passphrases
+
+
+@pytest.mark.parametrize("passphrase", ["", "\udcff", "ab\ud800cd"])
+def test_unusable_passphrase_refused_for_export(tmp_path, passphrase):
+    from forms.draftfile import BadPassphrase
+
+    with Store(tmp_path / "drafts.sqlite3") as store:
+        draft_id = store.create(sample_draft())
+        out = tmp_path / "x.shenbao"
+        with pytest.raises(BadPassphrase, match="口令") as info:
+            store.export_file(draft_id, out, passphrase=passphrase)
+    assert isinstance(info.value, ValueError)
+    assert ("不能为空" if not passphrase else "无法识别的字符") in str(info.value)
+    assert not out.exists()
+    assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def test_unencodable_passphrase_refused_for_import(tmp_path):
+    from forms.draftfile import BadPassphrase
+
+    path = tmp_path / "e.shenbao"
+    write_draft_file(sample_draft(), path, draft_id=DRAFT_ID, passphrase="口令")
+    with pytest.raises(BadPassphrase, match="无法识别的字符"):
+        read_draft_file(path, passphrase="\udcff")
+    with pytest.raises(PassphraseNeeded):
+        read_draft_file(path, passphrase="")
+    assert read_draft_file(path, passphrase="口令").draft == sample_draft()

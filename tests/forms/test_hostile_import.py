@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from forms import draftfile
-from forms.cli import load_input
 from forms.draft import DraftInputError, draft_to_document
 from forms.draftfile import read_draft_file, write_draft_file
 from forms.sample import sample_draft
@@ -202,6 +201,13 @@ def _make(kind: str, folder: Path) -> Path:
     return CORPUS[kind](folder / f"{kind}{suffix}")
 
 
+def load_input(path: Path):
+    """How the command line and the editor read a file handed to them."""
+    from forms.draft import load_draft_json
+
+    return draftfile.read_draft_file(path).draft if draftfile.is_draft_file(path) else load_draft_json(path)
+
+
 def test_corpus_is_big_enough():
     assert len(CORPUS) >= 12
 
@@ -383,3 +389,28 @@ def test_file_based_connection_is_read_only(file_based, tmp_path):
         with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|query_only"):
             conn.execute("DELETE FROM files")
     assert list(file_based.iterdir()) == []
+
+
+def test_authorizer_alone_denies_views_and_triggers():
+    """The authorizer itself (not only SQLITE_DBCONFIG_ENABLE_VIEW/TRIGGER, which an older
+    SQLite lacks) refuses anything reached through a view or a trigger."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("CREATE TABLE files (name TEXT)")
+        conn.execute("CREATE TABLE draft (id TEXT)")
+        conn.execute("INSERT INTO files VALUES ('a.pdf')")
+        conn.execute("CREATE VIEW v AS SELECT name FROM files")
+        conn.execute("CREATE TRIGGER t AFTER DELETE ON draft BEGIN DELETE FROM files; END")
+        conn.set_authorizer(draftfile._authorizer)
+        with pytest.raises(sqlite3.DatabaseError, match="not authorized|prohibited"):
+            conn.execute("SELECT * FROM v").fetchall()
+        assert conn.execute("SELECT name FROM files").fetchall() == [("a.pdf",)]
+    finally:
+        conn.close()
+    ok, deny = sqlite3.SQLITE_OK, sqlite3.SQLITE_DENY
+    auth = draftfile._authorizer
+    assert auth(sqlite3.SQLITE_READ, "files", "data", "main", None) == ok
+    assert auth(sqlite3.SQLITE_READ, "files", "data", "main", "v") == deny
+    assert auth(sqlite3.SQLITE_SELECT, None, None, None, "v") == deny
+    assert auth(sqlite3.SQLITE_DELETE, "files", None, "main", "t") == deny
+    assert auth(sqlite3.SQLITE_READ, "files", "data", "main", "t") == deny
