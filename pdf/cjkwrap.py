@@ -18,15 +18,29 @@ Chinese typesetting (GB/T 15834 practice):
   broken at an '@' or after a '.', '-' or '_' — zhou.liheng / @example.com, not zhou.liheng /
   @example.c / om — and only between any two of its characters when it has none on the line.
 
-Everything else is reportlab's own machinery (``cjkU``, ``makeCJKParaLine``), so drawing,
-splitting across pages and justification behave as with a plain ``Paragraph``.
+Everything else is reportlab's own machinery (``cjkU`` characters, ``FragLine`` lines), so
+drawing, splitting across pages and justification behave as with a plain ``Paragraph``.
+
+Linear time
+-----------
+Breaking is linear in the text's length: each line is decided by looking at that line only, a
+paragraph remembers its lines for the width it was broken at (a table asks its cells for their
+size many times), and the piece a page split leaves over inherits its lines instead of being
+broken again (:meth:`CJKParagraph.split`) — so a text running over fifty pages costs fifty pages,
+not fifty times the text. Character widths come from a per-font table, and the lines are built
+by :func:`_make_line`, which gives reportlab's ``makeCJKParaLine`` result for runs of one style.
 """
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
 from unicodedata import category
 
+from reportlab.lib.rl_accel import sameFrag
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.platypus.paragraph import (
+    FragLine,
     Paragraph,
     ParaLines,
     _handleBulletWidth,
@@ -42,27 +56,90 @@ from pdf.grid import CANNOT_END, CANNOT_START  # the line-break rules the width 
 LATIN_BREAK_AFTER = frozenset("@.-_")
 
 
-def _width(u) -> float:
-    return u.width
+class _Text:
+    """A paragraph's characters as the breaker sees them: the ``cjkU`` units reportlab draws,
+    and beside them their plain characters, widths, whether each is part of a Latin run, and
+    where a ``<br/>`` forces a line end."""
+
+    __slots__ = ("chars", "forced", "latin", "units", "widths")
+
+    def __init__(self, frags, encoding: str = "utf8"):
+        units: list = []
+        chars: list[str] = []
+        widths: list[float] = []
+        forced: set[int] = set()
+        for f in frags:
+            text = f.text
+            if isinstance(text, bytes):
+                text = text.decode(encoding)
+            if not text:
+                if hasattr(f, "lineBreak"):
+                    forced.add(len(units))
+                u = cjkU(text, f, encoding)
+                units.append(u)
+                chars.append(text)
+                widths.append(u.width)
+                continue
+            if hasattr(f, "cbDefn"):
+                made = [cjkU(t, f, encoding) for t in text]
+                widths.extend(u.width for u in made)
+            else:
+                table = _char_widths(f.fontName, f.fontSize)
+                made = []
+                for t in text:
+                    w = table.get(t)
+                    if w is None:
+                        w = table[t] = stringWidth(t, f.fontName, f.fontSize)
+                    u = str.__new__(cjkU, t)  # cjkU(t, f) without measuring the character again
+                    u._frag, u._width = f, w
+                    made.append(u)
+                    widths.append(w)
+            if hasattr(f, "lineBreak"):
+                forced.update(range(len(units), len(units) + len(made)))
+            units.extend(made)
+            chars.extend(text)
+        self.units, self.chars, self.widths, self.forced = units, chars, widths, forced
+        self.latin = [_latin_char(ch) for ch in chars]
 
 
-def break_indexes(units: list, max_widths: list[float]) -> list[tuple[int, int, bool]]:
-    """Line ranges ``(start, end, forced)`` over ``units`` (``cjkU``: characters with ``width``
-    and ``frag``); ``forced`` when the line ends at a ``<br/>``."""
+_widths_lock = threading.Lock()
+_widths: dict[tuple[str, float], dict[str, float]] = {}
+
+
+def _char_widths(font: str, size: float) -> dict[str, float]:
+    """The memo of character widths for one font and size (filled as characters are met;
+    writing the same width twice from two threads is harmless)."""
+    key = (font, size)
+    table = _widths.get(key)
+    if table is None:
+        with _widths_lock:
+            table = _widths.setdefault(key, {})
+    return table
+
+
+@lru_cache(maxsize=4096)
+def _latin_char(ch: str) -> bool:
+    """A letter, digit or ASCII mark (not a space): part of a word that should not be cut."""
+    return bool(ch) and ord(ch[0]) < 0x3000 and not category(ch[0]).startswith("Z")
+
+
+def break_indexes(text: _Text, max_widths: list[float]) -> list[tuple[int, int, bool]]:
+    """Line ranges ``(start, end, forced)`` over the characters of ``text``; ``forced`` when the
+    line ends at a ``<br/>``."""
+    widths, forced = text.widths, text.forced
     lines: list[tuple[int, int, bool]] = []
-    n = len(units)
+    n = len(widths)
     i = start = 0
     used = 0.0
     max_width = max_widths[0]
     while i < n:
-        u = units[i]
-        used += _width(u)
+        used += widths[i]
         i += 1
-        if hasattr(u.frag, "lineBreak"):
+        if i - 1 in forced:
             lines.append((start, i, True))
             start, used = i, 0.0
         elif used > max_width + _FUZZ and i - start > 1:
-            brk = _choose_break(units, start, i - 1)
+            brk = _choose_break(text, start, i - 1)
             lines.append((start, brk, False))
             start = i = brk
             used = 0.0
@@ -74,81 +151,116 @@ def break_indexes(units: list, max_widths: list[float]) -> list[tuple[int, int, 
     return lines
 
 
-def _in_latin_run(u) -> bool:
-    """A letter, digit or ASCII mark (not a space): part of a word that should not be cut."""
-    ch = str(u)[:1]
-    return bool(ch) and ord(ch) < 0x3000 and not category(ch).startswith("Z")
-
-
-def _latin_break(units: list, start: int, over: int) -> int | None:
+def _latin_break(text: _Text, start: int, over: int) -> int | None:
     """Where to break the Latin run that character ``over`` is in, on a line starting at
     ``start`` (the index of the next line's first character), or None when the run has no good
     place on this line. Good places are after an '@', '.', '-' or '_' and before an '@'; one at
     an '@' is taken when it leaves the line at least half full (zhou.liheng / @example.com),
     else the last one that leaves it at least a third full."""
+    chars, latin = text.chars, text.latin
     first = over
-    while first > start and _in_latin_run(units[first - 1]):
+    while first > start and latin[first - 1]:
         first -= 1
 
     def at_sign(k: int) -> bool:
-        return str(units[k - 1]) == "@" or str(units[k]) == "@"
+        return chars[k - 1] == "@" or chars[k] == "@"
 
     cuts = [k for k in range(over, max(first, start + 1) - 1, -1)
-            if (str(units[k - 1]) in LATIN_BREAK_AFTER or str(units[k]) == "@")
-            and str(units[k]) not in CANNOT_START and 3 * (k - start) >= over - start]
+            if (chars[k - 1] in LATIN_BREAK_AFTER or chars[k] == "@")
+            and chars[k] not in CANNOT_START and 3 * (k - start) >= over - start]
     at = [k for k in cuts if at_sign(k) and 2 * (k - start) >= over - start]
     return (at or cuts or [None])[0]
 
 
-def _choose_break(units: list, start: int, over: int) -> int:
-    """Where to end the line ``units[start:…]`` whose character ``over`` no longer fits: the
-    index of the first character of the next line (> start, so every line holds something)."""
+def _choose_break(text: _Text, start: int, over: int) -> int:
+    """Where to end the line ``start…`` whose character ``over`` no longer fits: the index of
+    the first character of the next line (> start, so every line holds something)."""
+    chars, latin = text.chars, text.latin
     brk = over
-    if _in_latin_run(units[brk]):
+    if latin[brk]:
         # Inside a Latin/digit run: move the whole run down if it starts in the second half.
         j, limit = brk, (start + over) // 2
-        while j > limit and _in_latin_run(units[j - 1]):
+        while j > limit and latin[j - 1]:
             j -= 1
         if j > limit:
             brk = j
         else:  # the run must be broken: after its @ . - _ if it has one on this line
-            cut = _latin_break(units, start, over)
+            cut = _latin_break(text, start, over)
             if cut is not None:
                 return cut
-    if brk == over and str(units[brk]) in CANNOT_START:
-        follows = brk + 1 < len(units) and str(units[brk + 1]) in CANNOT_START
+    if brk == over and chars[brk] in CANNOT_START:
+        follows = brk + 1 < len(chars) and chars[brk + 1] in CANNOT_START
         if not follows:
             brk += 1  # hang one closing mark in the margin
         elif brk - 1 > start:
             brk -= 1  # "。”": take the previous character down with them
-    while brk - 1 > start and str(units[brk - 1]) in CANNOT_END:
+    while brk - 1 > start and chars[brk - 1] in CANNOT_END:
         brk -= 1
     return max(brk, start + 1)
 
 
+def _plain(frag) -> bool:
+    """A frag that ``sameFrag`` compares by its attributes (not a ``<br/>`` or an image)."""
+    return "cbDefn" not in frag.__dict__ and "lineBreak" not in frag.__dict__
+
+
+def _make_line(units: list, max_width: float, used: float, forced: bool, calc_bounds: bool) -> FragLine:
+    """reportlab's ``makeCJKParaLine`` for ``units``, the same line object, built in one pass
+    per run of units sharing a frag instead of one per character: a unit whose frag is the very
+    frag of the unit before adds nothing new to the line's sizes and joins the current word."""
+    if calc_bounds:  # image sizes: reportlab's own
+        return makeCJKParaLine(units, max_width, used, max_width - used, forced, calc_bounds)
+    words = []
+    chars: list = []
+    f0 = FragLine()
+    max_size = max_ascent = min_descent = 0
+    last = None
+    for u in units:
+        f = u._frag
+        if f is last and _plain(f):
+            chars.append(u)
+            continue
+        last = f
+        size = f.fontSize
+        ascent, descent = getAscentDescent(f.fontName, size)
+        max_size = max(max_size, size)
+        max_ascent = max(max_ascent, ascent)
+        min_descent = min(min_descent, descent)
+        if not sameFrag(f0, f):
+            f0 = f0.clone()
+            f0.text = "".join(chars)
+            words.append(f0)
+            chars = []
+            f0 = f
+        chars.append(u)
+    if chars:
+        f0 = f0.clone()
+        f0.text = "".join(chars)
+        words.append(f0)
+    return FragLine(kind=1, extraSpace=max_width - used, wordCount=1, words=words[1:], fontSize=max_size,
+                    ascent=max_ascent, descent=min_descent, maxWidth=max_width, currentWidth=used,
+                    lineBreak=forced)
+
+
 def kinsoku_frag_split(frags, max_widths, calc_bounds, encoding: str = "utf8") -> ParaLines:
     """``reportlab.platypus.paragraph.cjkFragSplit`` with the breaking rules above."""
-    units = []
-    for f in frags:
-        text = f.text
-        if isinstance(text, bytes):
-            text = text.decode(encoding)
-        if text:
-            units.extend(cjkU(t, f, encoding) for t in text)
-        else:
-            units.append(cjkU(text, f, encoding))
+    text = _Text(frags, encoding)
+    units, widths = text.units, text.widths
     lines = []
-    for n, (a, b, forced) in enumerate(break_indexes(units, max_widths)):
+    for n, (a, b, forced) in enumerate(break_indexes(text, max_widths)):
         max_width = max_widths[min(n, len(max_widths) - 1)]
-        used = sum(_width(u) for u in units[a:b])
-        lines.append(makeCJKParaLine(units[a:b], max_width, used, max_width - used, forced, calc_bounds))
+        used = sum(widths[a:b])
+        lines.append(_make_line(units[a:b], max_width, used, forced, calc_bounds))
     return ParaLines(kind=1, lines=lines)
 
 
 class CJKParagraph(Paragraph):
-    """A Paragraph with Chinese line-breaking rules (module doc); use with ``wordWrap="CJK"``."""
+    """A Paragraph with Chinese line-breaking rules (module doc); use with ``wordWrap="CJK"``.
 
-    def breakLinesCJK(self, maxWidths):  # noqa: N802,N803 (reportlab's names)
+    It remembers its lines for the widths it was last broken at, and the second piece of a
+    split inherits its lines from this one (module doc: linear time)."""
+
+    def breakLinesCJK(self, maxWidths):
         if not isinstance(maxWidths, (list, tuple)):
             maxWidths = [maxWidths]
         style = self.style
@@ -160,5 +272,21 @@ class CJKParagraph(Paragraph):
             return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
                              textColor=style.textColor, lines=[], ascent=style.fontSize,
                              descent=-0.2 * style.fontSize)
+        key = tuple(maxWidths)
+        cached = self.__dict__.get("_broken")
+        if cached is not None and cached[0] == key:
+            return cached[1]
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        return kinsoku_frag_split(self.frags, maxWidths, auto not in ("", "off"))
+        broken = kinsoku_frag_split(self.frags, maxWidths, auto not in ("", "off"))
+        self._broken = (key, broken)
+        return broken
+
+    def split(self, availWidth, availHeight):
+        pieces = super().split(availWidth, availHeight)
+        if len(pieces) == 2 and getattr(self, "blPara", None) is not None and self.blPara.kind == 1:
+            # The rest starts at a line start, where breaking only looks ahead: breaking its
+            # text again at the later lines' width gives exactly these lines.
+            first, rest = pieces
+            later = self._wrapWidths[-1]
+            rest._broken = ((later, later), ParaLines(kind=1, lines=self.blPara.lines[len(first.blPara.lines):]))
+        return pieces

@@ -39,10 +39,13 @@ from pdf.styles import (
 )
 from pdf.tables import MIN_SPLIT_PIECE, SplitTable, TableBuilder, grid_commands
 from pdf.textlayer import markup, para, paras
+from pdf.truncate import clip, cut_to_height
 
 BOX_MIN_HEIGHT = grid.BOX_MIN_MM * mm  # the writing area of 二 and 三 (template: a tall box)
 BOX_PADDING = grid.BOX_PADDING_MM * mm
 COVER_BLANK = 82 * mm  # the underlined blanks of the cover (申报单位, 申报时间)
+#: Lines of 申报单位 the cover holds at most (a valid name of 200 字 needs 12 at full width).
+COVER_NAME_MAX_LINES = 14
 
 
 @dataclass
@@ -78,10 +81,13 @@ def cover(part: dict, ctx: Context) -> list:
 
     label_w = max(width(part[k], "cover_label") for k in ("unit_label", "date_label"))
     suffix_w = width(part["seal"], "cover_label")
-    unit_name = value_text(ctx.draft, part["unit_field"])
+    unit_name = clip(value_text(ctx.draft, part["unit_field"]))
     blank = COVER_BLANK
     if width(unit_name, "cover_value") > 3 * blank:
         blank = layout.FRAME_WIDTH - label_w - suffix_w  # a very long name: use the full width
+        # one that would not fit on the cover is cut (a draft print: validation limits it)
+        unit_name = cut_to_height(unit_name, lambda t: para(t, st["cover_value"]), blank,
+                                  COVER_NAME_MAX_LINES * st["cover_value"].leading, st["cover_value"].leading)
     indent = max(0.0, (layout.FRAME_WIDTH - label_w - blank - suffix_w) / 2)
 
     def line(label_key: str, value: str, **kw) -> CoverLine:
@@ -163,7 +169,7 @@ def attachment_list(part: dict, ctx: Context) -> list:
     extra = []
     for item in ctx.attachments:
         rows.append([para(str(item.index + 1), st["cell_center"]), para(item.category, st["cell_center"]),
-                     para(item.title, st["cell"]), para(str(item.printed_pages), st["cell_center"])])
+                     para(clip(item.title), st["cell"]), para(str(item.printed_pages), st["cell_center"])])
     if not ctx.attachments:
         rows.append([para(part.get("empty_text", ""), st["cell_center"]), "", "", ""])
         extra.append(("SPAN", (0, 1), (-1, 1)))
@@ -177,7 +183,7 @@ def attachment_list(part: dict, ctx: Context) -> list:
 
 
 def _caption(item: Prepared, k: int, ctx: Context) -> CJKParagraph:
-    text = ATTACHMENT_CAPTION.format(n=item.index + 1, title=item.title)
+    text = ATTACHMENT_CAPTION.format(n=item.index + 1, title=clip(item.title))
     if item.printed_pages > 1:
         text += ATTACHMENT_CAPTION_PAGE.format(k=k + 1, total=item.printed_pages)
     return para(text, ctx.styles["caption"])
@@ -195,7 +201,7 @@ def attachment_pages(item: Prepared, ctx: Context) -> list:
     else:
         st = ctx.styles
         out += [_caption(item, 0, ctx), Spacer(1, 40 * mm),
-                para(ATTACHMENT_FAILED.format(title=item.title), st["notice_title"]),
+                para(ATTACHMENT_FAILED.format(title=clip(item.title)), st["notice_title"]),
                 para(ATTACHMENT_FAILED_DETAIL.format(reason=item.error or ""), st["body"]),
                 Spacer(1, 4 * mm), para(ATTACHMENT_FAILED_HINT, st["body"])]
     return out

@@ -23,7 +23,7 @@ The blocks share the grid's column positions, so on paper they read as one table
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -37,12 +37,16 @@ from pdf.flowables import AreaMark
 from pdf.fonts import SONG
 from pdf.styles import CELL_PADDING, CELL_PADDING_V, GRID_COLOR, GRID_WIDTH, MIN_ROW_HEIGHT, WUHAO
 from pdf.textlayer import markup, paras
+from pdf.truncate import clip, cut_to_height
 
 #: Tables with more columns than this use 五号 (10.5 pt) and narrower padding.
 COMPACT_ABOVE_COLUMNS = grid.COMPACT_ABOVE_COLUMNS
 COMPACT_PADDING = grid.COMPACT_PADDING_MM * mm
 #: The least height of a row piece left at the bottom of a page when a row is split.
 MIN_SPLIT_PIECE = 20 * mm
+#: Rows bound together by a ``rowspan`` cannot split across pages: they must fit in this height
+#: (a page less room for the section heading above them), else their tallest values are cut.
+UNSPLITTABLE_MAX = 0.85 * layout.FRAME_HEIGHT
 
 
 @dataclass
@@ -102,6 +106,8 @@ class TableBuilder:
         if "field" in cell or "key" in cell:
             path = cell["field"] if "field" in cell else f"{slot.item_path}.{cell['key']}"
             ftype = self.draft.form.field(path).type
+        if ftype != "para":
+            text = clip(text)  # a one-line value: at most a page or so, even in a draft
         made.text, made.kind = text, grid.spec_kind(cell, ftype)
         if "label" in cell or "text" in cell:
             if made.rowspan > 1:  # a label merged over several rows reads downwards: let it wrap
@@ -212,10 +218,51 @@ class TableBuilder:
         table.setStyle(TableStyle(grid_commands(self.pad) + commands))
         return table
 
+    def _fit_on_a_page(self, rows: list[int], widths: list[float]) -> None:
+        """Rows bound by a ``rowspan`` print on one page: when they are taller than
+        :data:`UNSPLITTABLE_MAX`, the values of the tallest rows are cut (marked) down to the
+        one height that makes them fit, the rows below it kept whole."""
+        leading = self.st["cell"].leading
+        measured: list[tuple[_Cell, float, float]] = []
+        heights = []
+        for r in rows:
+            row = self.rows[r]
+            tallest = row.min_height
+            for cell in row.cells:
+                if cell.flow is not None or cell.label or cell.rowspan > 1:
+                    continue  # labels are the definition's; ready flows are never values to cut
+                width = sum(widths[cell.col:cell.col + cell.span])
+                h = self._cell_flow(cell, width).wrap(width - 2 * self.pad, 1e9)[1] + 2 * CELL_PADDING_V
+                measured.append((cell, width, h))
+                tallest = max(tallest, h)
+            heights.append(tallest)
+        if sum(heights) <= UNSPLITTABLE_MAX:
+            return
+        cap = water_level(heights, UNSPLITTABLE_MAX)
+        for cell, width, h in measured:
+            if h > cap:
+                cell.text = cut_to_height(
+                    cell.text, lambda t, c=cell, w=width: self._cell_flow(replace(c, text=t), w),
+                    width - 2 * self.pad, cap - 2 * CELL_PADDING_V, leading)
+
     def build(self) -> list[SplitTable]:
         self._read_rows()
         widths = self._widths()
-        return [self._block_table(rows, widths) for rows in self._blocks()]
+        blocks = self._blocks()
+        for rows in blocks:
+            if any(cell.rowspan > 1 for r in rows for cell in self.rows[r].cells):
+                self._fit_on_a_page(rows, widths)
+        return [self._block_table(rows, widths) for rows in blocks]
+
+
+def water_level(heights: list[float], total: float) -> float:
+    """The height ``c`` at which rows cut to at most ``c`` add up to ``total``."""
+    rest, n = total, len(heights)
+    for i, h in enumerate(sorted(heights)):
+        if h * (n - i) > rest:
+            return rest / (n - i)
+        rest -= h
+    return max(heights, default=total)
 
 
 class SplitTable(Table):

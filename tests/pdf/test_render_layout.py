@@ -335,7 +335,9 @@ def _extreme_draft() -> Draft:
 def test_extreme_texts_flow_and_never_raise():
     result = render_document(_extreme_draft(), draft_mode=True)
     assert result.page_count % 2 == 0
-    assert result.page_count > 40
+    # 40 pages: 42 before the pieces of a paragraph split across pages stopped gaining stray
+    # spaces (test_render_flow.py::test_split_paragraphs_gain_no_spaces)
+    assert result.page_count >= 40
     assert {"cover_seal", "signature", "opinion_seal"} <= set(result.areas)
 
 
