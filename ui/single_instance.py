@@ -24,6 +24,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from forms.store import default_store_path
+
 ACK = b"\x06"
 MAX_MESSAGE = 1 << 20          # 1 MiB of paths is far beyond any real double-click
 _HEADER = struct.Struct(">I")
@@ -42,11 +44,11 @@ def server_name(store_path: str | os.PathLike | None = None) -> str:
     Named pipes on Windows and socket files in the temporary folder are visible machine-wide, so
     the name holds the user name (readable part) and a hash of user, domain and store path (the
     part that makes it unique). The store is ``store_path``, else ``SHENBAO_DB``, else the
-    per-user default; two editors on different stores do not hand files to each other.
+    per-user default (forms.store.default_store_path); two editors on different stores do not
+    hand files to each other.
     """
     user = _user()
-    store = store_path if store_path is not None else os.environ.get("SHENBAO_DB", "")
-    store = str(Path(store).resolve()) if store else ""
+    store = str(Path(store_path if store_path is not None else default_store_path()).resolve())
     key = "\0".join((user, os.environ.get("USERDOMAIN", ""), store))
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
     readable = re.sub(r"[^A-Za-z0-9_-]", "", user)[:24] or "user"
