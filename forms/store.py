@@ -23,6 +23,10 @@ program refuses a newer store instead of damaging it.
 
 Schema (version 2)
 ------------------
+The migrations live in :mod:`forms.store_schema`; the row codec (draft ↔ row values, content
+hash, listing summary, stored times) in :mod:`forms.store_codec`; rows are read by column name
+(``sqlite3.Row``).
+
 * ``drafts`` — id (UUID), form_id (edition), data (draft JSON ``data`` object), created, updated,
   deleted_at (trash), origin_id (the id in the file it was imported from), personal_removed;
   v2 adds the listing summary: unit_name, problem_count, error_count, content_hash.

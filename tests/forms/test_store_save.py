@@ -185,3 +185,17 @@ def test_resolve_id_ambiguous(store):
     with pytest.raises(AmbiguousId, match=f"编号以 {new[0]} 开头的草稿不止一份") as info:
         store.resolve_id(new[0])
     assert isinstance(info.value, StoreError)
+
+
+def test_codec_hash_is_the_printed_fingerprints_hash_and_round_trips():
+    import hashlib
+
+    from forms.store_codec import draft_from_row, encode, new_hasher
+    from tests.forms.store_helpers import maximal_draft
+
+    for draft in (sample_draft(), maximal_draft(png_side=40)):
+        draft.set("unit.name", "孙𠈌 \"引号\" \\ 反斜杠")
+        enc = encode(draft, new_hasher())
+        assert enc.content_hash == hashlib.sha256(draft.canonical_json().encode("utf-8")).hexdigest()
+        back = draft_from_row(enc.form_id, enc.data_json, {n: f[2] for n, f in enc.files.items()})
+        assert back == draft
