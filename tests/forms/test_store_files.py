@@ -316,3 +316,17 @@ def test_read_only_missing_store(tmp_path):
     with pytest.raises(StoreError, match="找不到草稿库文件"):
         Store(tmp_path / "nothing.sqlite3", read_only=True)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "nt", reason="Windows file attributes")
+def test_temp_files_hidden_while_they_exist_on_windows(tmp_path):  # pragma: no cover - Windows only
+    import ctypes
+
+    hidden = 0x2
+    get_attributes = ctypes.windll.kernel32.GetFileAttributesW
+    target = tmp_path / "x.shenbao"
+    tmp, fd = fsutil.new_temp_file(target)
+    os.close(fd)
+    assert get_attributes(str(tmp)) & hidden
+    fsutil.commit_temp_file(tmp, target)
+    assert not get_attributes(str(target)) & hidden
