@@ -261,6 +261,7 @@ class ImportFlow(QObject):
         self.done_ids: list[str] = []
         self.dialog: QDialog | None = None
         self.messages: list[str] = []
+        self.is_done = False  # finished was emitted (may be before start() returns)
 
     @property
     def store(self):
@@ -272,6 +273,7 @@ class ImportFlow(QObject):
     def _next(self) -> None:
         self.dialog = None
         if not self.paths:
+            self.is_done = True
             self.finished.emit(self.done_ids)
             return
         path = self.paths.pop(0)
