@@ -71,7 +71,7 @@ class CompareDialog(QDialog):
         layout.addWidget(intro)
         if self.comparison.skipped_personal:
             note = QLabel(f"收到的文件不含证件号码（发送人选择了不含个人证件号码），"
-                          f"本机的 {self.comparison.skipped_personal} 个号码保持不变。", self)
+                          f"本机的 {self.comparison.skipped_personal} 个号码（证件号码、银行账号）保持不变。", self)
             note.setObjectName("compare.personal_note")
             note.setWordWrap(True)
             layout.addWidget(note)

@@ -26,6 +26,10 @@ from forms.fieldtypes import TYPES
 
 FIELD, ADDED, REMOVED, ORDER = "field", "added", "removed", "order"
 
+#: Field types a draft file sent "without personal numbers" leaves empty
+#: (forms.draftfile.without_personal_numbers).
+LEFT_OUT_TYPES = ("id", "account")
+
 #: Record keys that identify a row, tried in this order (members: number, then name).
 IDENTITY_KEYS = ("id_number", "name", "title", "file")
 
@@ -109,7 +113,7 @@ def _row_differences(mine: Draft, theirs: Draft, list_path: str, i: int, j: int,
         same = x == y and (sub.type != "file" or _sha(mine, x) == _sha(theirs, y))
         if same:
             continue
-        if skip_blank_personal and sub.type == "id" and TYPES["id"].is_empty(y):
+        if skip_blank_personal and sub.type in LEFT_OUT_TYPES and TYPES[sub.type].is_empty(y):
             skipped += 1
             continue
         out.append(Difference(FIELD, f"{list_path}[{i}].{sub.key}", x, y, list_path, i, j, sub.key))
@@ -159,8 +163,8 @@ def compare(mine: Draft, theirs: Draft, *, skip_blank_personal: bool = False) ->
         paths = [fdef.path] if fdef.record is None else [f"{fdef.path}.{k}" for k in fdef.record.keys]
         for path in paths:
             for c in by_path.get(path, ()):
-                if (skip_blank_personal and mine.form.field(path).type == "id"
-                        and TYPES["id"].is_empty(c.new)):
+                ftype = mine.form.field(path).type
+                if skip_blank_personal and ftype in LEFT_OUT_TYPES and TYPES[ftype].is_empty(c.new):
                     result.skipped_personal += 1
                     continue
                 result.differences.append(Difference(FIELD, path, c.old, c.new))
