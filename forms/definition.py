@@ -22,8 +22,8 @@ from forms.display import FORMATS
 from forms.problems import DefinitionError  # also importable from here, as before
 from forms.rules import CONDITIONS, RULES
 
-__all__ = ["DefinitionError", "FieldDef", "Form", "RecordDef", "Required", "RuleRef", "get_form",
-           "load_form", "add_edition_dir"]
+__all__ = ["DefinitionError", "FieldDef", "Form", "RecordDef", "Required", "RuleRef", "add_edition_dir",
+           "get_form", "load_form"]
 
 EDITIONS_DIR = Path(__file__).resolve().parent / "editions"
 DEFAULT_FORM_ID = "shanghai-ip-consortium-2022"
@@ -303,7 +303,6 @@ def _table_places(form: Form, part: dict, put: Callable[[str, list[str]], None])
             col += int(cell.get("span", 1))
         if labels_only and not repeat:
             header = row_header
-    return None
 
 
 def _places(form: Form) -> dict[str, tuple[str, ...]]:
@@ -548,7 +547,7 @@ def _parse_formats(source: Path, raw: Any, formats: Mapping[str, Any], paths: se
         if not isinstance(params, dict) or set(params) != expected:
             raise DefinitionError(f"{_where(source, raw)}: format {name} takes {sorted(expected)}, "
                                   f"got {sorted(params) if isinstance(params, dict) else params!r}")
-        for key, value in params.items():
+        for value in params.values():
             if value not in paths:
                 raise DefinitionError(f"{_where(source, raw)}: format {name}: unknown path {value!r}")
         out[name] = params

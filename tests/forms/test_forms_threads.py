@@ -18,8 +18,8 @@ import warnings
 
 import pytest
 
-import forms.coverage as coverage
-import forms.validate as validate_module
+from forms import coverage
+from forms import validate as validate_module
 from forms.draft import dump_draft_json, parse_draft_json
 from forms.fsutil import BytesMemo
 from forms.validate import validate
