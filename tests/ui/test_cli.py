@@ -433,7 +433,7 @@ def test_an_integer_of_5000_digits_is_unusable_input(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "kind"),
     [(b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(64)), "ZIP"),
-     (b"SHENBAO-ENCRYPX\x00" + bytes(range(200)), "二进制"),
+     (b"SHENBAO-ENCRYPX\x00" + bytes(range(200)), "损坏"),
      (b"hello, not a draft", "")],
     ids=["zip", "damaged-encrypted-header", "text"],
 )
@@ -442,7 +442,7 @@ def test_a_file_named_shenbao_that_is_not_one(content: bytes, kind: str, tmp_pat
     path = tmp_path / "from-colleague.shenbao"
     path.write_bytes(content)
     line = assert_unusable(run(["validate", str(path)], tmp_path))
-    assert "不是申报助手草稿文件" in line and kind in line and "UTF-8" not in line
+    assert re.search("不是(有效的)?申报助手的?草稿文件", line) and kind in line and "UTF-8" not in line
 
 
 @pytest.mark.parametrize("db", ["", "   ", "folder/", "folder"])
@@ -498,3 +498,48 @@ def test_without_the_editor_main_says_so_in_chinese(tmp_path: Path) -> None:
                                 env={**os.environ, "SHENBAO_DB": str(tmp_path / "s.sqlite3")})
         assert result.returncode == 2 and result.stdout == ""
         assert result.stderr.startswith("shenbao: 本版本没有可用的图形编辑器") and result.stderr.count("\n") == 1
+
+
+# ============================================================================================
+# the final print refuses ID-number errors (issue 8 item 10), through pdf.export
+# ============================================================================================
+
+
+def _with_check(first17: str) -> str:
+    from forms.idnumbers import id_check_char
+
+    return first17 + id_check_char(first17)
+
+
+BAD_IDS = {
+    "id_checksum": "310101198511205713",             # 陈昊's number with a wrong check character
+    "id_format": "310101851120571",                  # the old 15-digit form
+    "id_birth_date": _with_check("31010119850230571"),   # 30 February
+    "id_region": _with_check("99010119851120571"),       # no province 99
+}
+
+
+def _members_with(number: str) -> list[dict]:
+    members = copy.deepcopy(sample_document()["data"]["team"]["members"])
+    members[1]["id_number"] = number
+    return members
+
+
+@pytest.mark.parametrize("code", BAD_IDS)
+def test_the_final_print_refuses_an_id_number_error(code: str, tmp_path: Path) -> None:
+    path = write_draft(tmp_path, {"team": {**sample_document()["data"]["team"], "members": _members_with(BAD_IDS[code])}})
+    out = tmp_path / "final.pdf"
+    result = run(["render", str(path), "-o", str(out)], tmp_path)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "team.members[1].id_number" in result.stderr and f"[{code}]" in result.stderr
+    assert "--draft" in result.stderr and result.stdout == ""
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["draft.json", SAMPLE_ATTACHMENT]
+
+
+def test_an_id_number_error_prints_as_a_draft(tmp_path: Path) -> None:
+    path = write_draft(tmp_path, {"team": {**sample_document()["data"]["team"],
+                                           "members": _members_with(BAD_IDS["id_checksum"])}})
+    out = tmp_path / "draft.docx"
+    result = run(["render", str(path), "-o", str(out), "--draft"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert out.is_file() and out.read_bytes().startswith(b"PK") and f"已生成 {out}" in result.stdout

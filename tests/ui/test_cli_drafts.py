@@ -336,7 +336,7 @@ def test_import_of_a_zip_named_shenbao(capsys, db, tmp_path):
     path = tmp_path / "x.shenbao"
     path.write_bytes(b"PK\x03\x04" + bytes(200))
     code, out, err = run(capsys, "drafts", "import", str(path), "--db", str(db))
-    assert code == 2 and out == "" and "不是申报助手草稿文件" in err and "ZIP" in err
+    assert code == 2 and out == "" and "不是申报助手的草稿文件" in err and "ZIP" in err
     assert not db.exists()
 
 

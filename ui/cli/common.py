@@ -76,21 +76,22 @@ def revision_arg(text: str) -> int:
 
 
 def passphrase(args: argparse.Namespace) -> str | None:
-    """``--passphrase`` or ``SHENBAO_PASSPHRASE``; None when neither is given. An empty one is
-    refused (it would write an unencrypted file while the user believes it is locked), and so is
-    one that is not valid text (bytes that are not UTF-8 in the command line)."""
+    """``--passphrase`` or ``SHENBAO_PASSPHRASE``; None when neither is given. One that cannot
+    be used — empty (it would export unencrypted while the user believes it locked), or not
+    valid text (bytes that are not UTF-8 in the command line) — stops the command before any
+    work, with the draft file's own words."""
+    from forms.draftfile import BadPassphrase, passphrase_bytes
+
     given = getattr(args, "passphrase", None)
     source = "--passphrase"
     if given is None:
         given, source = os.environ.get(PASSPHRASE_ENV), PASSPHRASE_ENV
     if given is None:
         return None
-    if given == "":
-        raise CommandError(f"口令是空的（{source}）。请给出口令，或不加口令")
     try:
-        given.encode("utf-8")
-    except UnicodeEncodeError:
-        raise CommandError(f"口令中有无法识别的字符（{source} 不是有效的 UTF-8 文本），请换一个口令") from None
+        passphrase_bytes(given)
+    except BadPassphrase as exc:
+        raise CommandError(f"{source}：{exc}") from None
     return given
 
 
