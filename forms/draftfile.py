@@ -44,15 +44,15 @@ import re
 import secrets
 import shutil
 import sqlite3
-import stat
 import struct
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
+from forms.attachments import MAX_ATTACHMENT_BYTES  # the attachment checker's own limit
 from forms.draft import (
     FORMAT as DRAFT_FORMAT,
     VERSION as DRAFT_VERSION,
@@ -60,10 +60,11 @@ from forms.draft import (
     DraftInputError,
     draft_to_document,
     parse_draft_json,
+    read_input_bytes,
 )
-from forms.attachments import MAX_ATTACHMENT_BYTES  # the attachment checker's own limit
 from forms.fieldtypes import TYPES
 from forms.fsutil import atomic_write_bytes
+from forms.messages import megabytes
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: ``PRAGMA application_id`` of a draft file: 'SBD1' (the store uses 'SBK1').
@@ -328,21 +329,11 @@ def write_draft_file(draft: Draft, path: Path, *, draft_id: str, without_persona
     if passphrase is not None:
         image = encrypt(image, passphrase)
     if len(image) > MAX_FILE_BYTES:
-        raise DraftInputError(f"草稿文件过大（{size_text(len(image), MAX_FILE_BYTES)}），上限 "
-                              f"{size_text(MAX_FILE_BYTES)}；请压缩附件")
+        raise DraftInputError(f"草稿文件过大（{megabytes(len(image))}），上限 {megabytes(MAX_FILE_BYTES)}；请压缩附件")
     atomic_write_bytes(Path(path), image)
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def size_text(size: int, limit: int | None = None) -> str:
-    """A file size in MB for a message; in bytes when one decimal would make it look equal to
-    ``limit`` (a file just over the limit must not read "20 MB，上限 20 MB")."""
-    text = f"{size / 2 ** 20:.1f}".removesuffix(".0") + " MB"
-    if limit is not None and size > limit and text == size_text(limit):
-        text = f"{size:,} 字节"
-    return text
 
 
 def is_draft_file(path: Path) -> bool:
@@ -360,36 +351,10 @@ def is_draft_file(path: Path) -> bool:
     return head == SQLITE_MAGIC or head.startswith(ENCRYPTED_MAGIC)
 
 
-def read_file_bytes(path: Path) -> bytes:
-    """The bytes of a draft file handed in by the user: a regular file (a FIFO, device or
-    folder would block or mislead), at most :data:`MAX_FILE_BYTES`."""
-    path = Path(path)
-    try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise DraftInputError(f"{path} 是文件夹，不是草稿文件")
-        if not stat.S_ISREG(info.st_mode):
-            raise DraftInputError(f"{path} 不是普通文件（可能是管道或设备），不是草稿文件")
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                raise DraftInputError(f"文件过大（{size_text(size, MAX_FILE_BYTES)}），草稿文件上限 "
-                                      f"{size_text(MAX_FILE_BYTES)}")
-            return fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise DraftInputError(f"找不到文件 {path}") from None
-    except PermissionError:
-        raise DraftInputError(f"没有权限读取 {path}") from None
-    except OSError as exc:
-        from forms.fsutil import os_error_text
-
-        raise DraftInputError(f"无法读取 {path}：{os_error_text(exc)}") from None
-
-
 def read_draft_file(path: Path, *, passphrase: str | None = None) -> DraftFile:
     """Read a draft file as hostile input; :class:`DraftInputError` (Chinese, one line) for
     anything unusable, :class:`PassphraseNeeded` / :class:`WrongPassphrase` for encryption."""
-    return read_draft_bytes(read_file_bytes(path), passphrase=passphrase)
+    return read_draft_bytes(read_input_bytes(Path(path), MAX_FILE_BYTES, "草稿文件"), passphrase=passphrase)
 
 
 #: Beginnings of files that are often renamed or mistaken for a draft file.
@@ -400,8 +365,7 @@ _FOREIGN = ((b"PK\x03\x04", "ZIP 压缩文件（或 Word/Excel 文档）"), (b"%
 def read_draft_bytes(blob: bytes, *, passphrase: str | None = None) -> DraftFile:
     """:func:`read_draft_file` on bytes already in memory."""
     if len(blob) > MAX_FILE_BYTES:
-        raise DraftInputError(f"文件过大（{size_text(len(blob), MAX_FILE_BYTES)}），草稿文件上限 "
-                              f"{size_text(MAX_FILE_BYTES)}")
+        raise DraftInputError(f"文件过大（{megabytes(len(blob))}），草稿文件上限 {megabytes(MAX_FILE_BYTES)}")
     if not blob:
         raise DraftInputError("文件是空的，不是草稿文件")
     encrypted = blob.startswith(ENCRYPTED_MAGIC)

@@ -102,27 +102,18 @@ def clean_stale_temps(folder: Path, now: float | None = None) -> list[Path]:
     return removed
 
 
-def _hide(path: Path) -> None:
-    """Hide a temporary file in Explorer while it exists (Windows only)."""
+_FILE_ATTRIBUTE_HIDDEN, _FILE_ATTRIBUTE_NORMAL = 0x2, 0x80
+
+
+def _set_hidden(path: Path, hidden: bool) -> None:
+    """Hide a temporary file in Explorer while it exists (Windows only; a no-op elsewhere)."""
     if os.name != "nt":
         return
     import ctypes
 
-    FILE_ATTRIBUTE_HIDDEN = 0x2  # noqa: N806 - the Windows name
+    attributes = _FILE_ATTRIBUTE_HIDDEN if hidden else _FILE_ATTRIBUTE_NORMAL
     try:
-        ctypes.windll.kernel32.SetFileAttributesW(str(path), FILE_ATTRIBUTE_HIDDEN)
-    except (AttributeError, OSError):
-        pass
-
-
-def _unhide(path: Path) -> None:
-    if os.name != "nt":
-        return
-    import ctypes
-
-    FILE_ATTRIBUTE_NORMAL = 0x80  # noqa: N806 - the Windows name
-    try:
-        ctypes.windll.kernel32.SetFileAttributesW(str(path), FILE_ATTRIBUTE_NORMAL)
+        ctypes.windll.kernel32.SetFileAttributesW(str(path), attributes)
     except (AttributeError, OSError):
         pass
 
@@ -139,13 +130,13 @@ def new_temp_file(path: Path) -> tuple[Path, int]:
     clean_stale_temps(Path(path).parent)
     tmp = temp_path_for(path)
     fd = create_private(tmp)
-    _hide(tmp)
+    _set_hidden(tmp, True)
     return tmp, fd
 
 
 def commit_temp_file(tmp: Path, path: Path) -> None:
     """Rename a finished temporary file over ``path`` (with retries) and make that durable."""
-    _unhide(tmp)
+    _set_hidden(tmp, False)
     replace_with_retry(tmp, path)
     fsync_dir(Path(path).parent)
 

@@ -89,10 +89,11 @@ import sqlite3
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -349,7 +350,7 @@ class Store:
                 shutil.rmtree(self._copy_dir, ignore_errors=True)
                 self._copy_dir = None
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -5,6 +5,7 @@ Every identity number here is synthesised (tests/forms/idgen.py); none belongs t
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import random
@@ -13,6 +14,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from forms.draft import Draft
@@ -81,6 +83,33 @@ def maximal_draft(png_side: int = 600, n_png: int = 3) -> Draft:
         data["attachments"].append({"title": line(200, 700 + k), "category": "其他支撑材料", "file": name})
         draft.files[name] = noise_png((png_side, png_side), seed=k)
     return draft
+
+
+class Clock:
+    """A settable clock for a Store (``Store(path, clock=clock)``)."""
+
+    def __init__(self, start: dt.datetime = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)):
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture(name="clock")
+def clock_fixture() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(name="store")
+def store_fixture(tmp_path: Path, clock: Clock):
+    """A store in a temporary folder on the ``clock`` fixture's clock (import both fixtures)."""
+    from forms.store import Store
+
+    with Store(tmp_path / "drafts.sqlite3", clock=clock) as s:
+        yield s
 
 
 def dir_digest(folder: Path) -> dict[str, str]:

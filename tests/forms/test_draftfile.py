@@ -17,8 +17,8 @@ from forms.draftfile import (
     ENCRYPTED_MAGIC,
     FILE_VERSION,
     PassphraseNeeded,
-    is_draft_file,
     WrongPassphrase,
+    is_draft_file,
     read_draft_file,
     write_draft_file,
 )
@@ -316,7 +316,7 @@ def test_just_over_the_size_limit_gives_the_real_size(tmp_path, monkeypatch):
     monkeypatch.setattr(draftfile, "MAX_FILE_BYTES", 2 * 2 ** 20)
     path = tmp_path / "big.shenbao"
     path.write_bytes(b"\0" * (2 * 2 ** 20 + 1))
-    with pytest.raises(DraftInputError, match=r"文件过大（2,097,153 字节），草稿文件上限 2 MB"):
+    with pytest.raises(DraftInputError, match=r"文件过大（2.1 MB），草稿文件上限 2 MB"):
         read_draft_file(path)
     path.write_bytes(b"\0" * (3 * 2 ** 20 + 2 ** 19))
     with pytest.raises(DraftInputError, match=r"文件过大（3.5 MB），草稿文件上限 2 MB"):
@@ -347,7 +347,7 @@ def test_fifo_is_refused_without_blocking(tmp_path):
             pass
         reader.join(10)
         pytest.fail("reading a FIFO blocked")
-    assert outcome and "不是普通文件" in outcome[0]
+    assert outcome and "管道" in outcome[0]
 
 
 def test_folder_is_refused(tmp_path):

@@ -10,7 +10,6 @@ import pytest
 from sqlite_utils import Database
 
 from forms.sample import sample_draft
-from forms.validate import validate
 from forms.store import (
     APPLICATION_ID,
     MIGRATIONS,
@@ -20,31 +19,10 @@ from forms.store import (
     StoreError,
     default_store_path,
 )
-from tests.forms.store_helpers import noise_png
+from forms.validate import validate
+from tests.forms.store_helpers import Clock, clock_fixture, noise_png, store_fixture  # noqa: F401 - fixtures
 
 UTC = dt.timezone.utc
-
-
-class Clock:
-    def __init__(self, start: dt.datetime = dt.datetime(2026, 1, 5, 9, 0, tzinfo=UTC)):
-        self.now = start
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock):
-    with Store(tmp_path / "drafts.sqlite3", clock=clock) as s:
-        yield s
 
 
 def _pragma(path: Path, name: str):

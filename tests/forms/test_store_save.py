@@ -3,41 +3,15 @@ SQLite files."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 import time
-from pathlib import Path
 
 import pytest
 
 from forms.sample import sample_draft
 from forms.store import AmbiguousId, NoSuchDraft, Store, StoreError
 from forms.validate import validate
-from tests.forms.store_helpers import dir_digest
-
-UTC = dt.timezone.utc
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock):
-    with Store(tmp_path / "drafts.sqlite3", clock=clock) as s:
-        yield s
+from tests.forms.store_helpers import clock_fixture, dir_digest, store_fixture  # noqa: F401 - fixtures
 
 
 def test_save_says_whether_it_wrote(store, clock):
