@@ -213,7 +213,10 @@ class TableBuilder:
                 r = row.cells[0].row - first
                 commands.append(("VALIGN", (0, r), (-1, r), "TOP"))
         repeat = tuple(r - first for r in self.repeat_rows if r in rows)
-        table = SplitTable(data, colWidths=block_widths, repeatRows=repeat or 0, splitInRow=1,
+        # reportlab would wrap the rest of a split spanned cell at its first column's width and
+        # draw it over the rows above: rows bound by a rowspan stay whole (_fit_on_a_page).
+        bound = any(cell.rowspan > 1 for row in members for cell in row.cells)
+        table = SplitTable(data, colWidths=block_widths, repeatRows=repeat or 0, splitInRow=0 if bound else 1,
                       minRowHeights=[row.min_height for row in members], hAlign="CENTER")
         table.setStyle(TableStyle(grid_commands(self.pad) + commands))
         return table
