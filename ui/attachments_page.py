@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from forms.attachments import MAX_ATTACHMENT_BYTES, AttachmentInfo
 from forms.draft import Draft, DraftInputError, read_input_bytes
@@ -200,10 +201,14 @@ class AttachmentsPage(QWidget):
                       on_error=self._on_files_failed)
 
     def _on_files_failed(self, exc: BaseException) -> None:
+        if not isValid(self):  # the page was rebuilt (another draft opened) meanwhile
+            return
         self._refresh()
         tell(self, "添加附件", f"附件没有添加：{exc}\n草稿内容没有受到影响。", warning=True, name="attachments_error")
 
     def _on_files_read(self, results: list[tuple[Path, bytes | None, str]]) -> None:
+        if not isValid(self):
+            return
         unreadable = [message for _, blob, message in results if blob is None]
         good = [(path, blob) for path, blob, _ in results if blob is not None]
         if good:
@@ -288,6 +293,8 @@ class AttachmentsPage(QWidget):
         self._on_thumb(name, blob, None)
 
     def _on_thumb(self, name: str, blob: bytes, image: QImage | None) -> None:
+        if not isValid(self):
+            return
         self._pending.discard(name)
         self._thumbs[name] = (blob, image)
         index = self.current_row()

@@ -10,9 +10,20 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
-    QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
+from shiboken6 import isValid
 
 from forms.display import datetime_text
 from forms.store import StoreError
@@ -122,6 +133,8 @@ class HistoryDialog(QDialog):
                       on_done=self._on_facts_done, on_error=self._on_facts_error)
 
     def _on_facts_done(self, facts) -> None:
+        if not isValid(self):  # closed (and deleted) before the worker finished
+            return
         by_id = {rid: (unit, n, errors) for rid, unit, n, errors in facts}
         for i in range(self.list.topLevelItemCount()):
             item = self.list.topLevelItem(i)
@@ -134,6 +147,8 @@ class HistoryDialog(QDialog):
         self.facts_loaded.emit()
 
     def _on_facts_error(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
         self.summary.setText(f"{self.summary.text()}（单位名称和问题数未能读出：{exc}）")
 
     def revision_ids(self) -> list[int]:

@@ -14,9 +14,20 @@ from PySide6.QtGui import QImage, QKeySequence, QPixmap
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
-    QDialog, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QSpinBox,
-    QStackedWidget, QToolButton, QVBoxLayout, QWidget,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
+from shiboken6 import isValid
 
 from forms.display import FINGERPRINT_LABEL
 from ui.pdfpages import Printout, load_pdf, page_image, render_printout
@@ -229,7 +240,7 @@ class PreviewWindow(QDialog):
             self.progress.hide()
 
     def _on_render_done(self, printout: Printout) -> None:
-        if self._closed:
+        if not isValid(self) or self._closed:
             self._busy = False
             return
         doc = load_pdf(printout.pdf, self)
@@ -261,6 +272,8 @@ class PreviewWindow(QDialog):
         self._finish()
 
     def _on_render_error(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
         message = str(exc) or "生成预览时出错"
         if not self._closed:
             self.status_label.setText("预览未能更新")
@@ -342,7 +355,7 @@ class PreviewWindow(QDialog):
                       on_done=self._on_facing_done, on_error=self._on_render_error)
 
     def _on_facing_done(self, images: list[QImage]) -> None:
-        if self._closed:
+        if not isValid(self) or self._closed:
             return
         self.facing.show_pages(images)
         self.facing_shown.emit(len(images))
