@@ -23,6 +23,9 @@ PRIVATE_MODE = 0o600
 _TMP_RE = re.compile(r"\..*\.shenbao-(\d+)-[0-9a-f]{8}\.tmp(?:-journal)?")
 #: A temporary file of ours this old is stale whoever wrote it (no write takes this long).
 STALE_TMP_SECONDS = 10 * 60
+#: Younger than this, a temporary file is left alone even when no local process has its PID:
+#: on a shared network folder it may belong to a Shenbao running on another computer.
+WRITER_GRACE_SECONDS = 60
 _TMP_NAME_CHARS = 120  # of the target's name, so the temporary name stays within 255
 
 
@@ -78,8 +81,8 @@ def _pid_alive(pid: int) -> bool:
 
 def clean_stale_temps(folder: Path, now: float | None = None) -> list[Path]:
     """Remove temporary files of ours in ``folder`` left by a writer that was killed: those
-    older than :data:`STALE_TMP_SECONDS`, or (POSIX) whose writing process is gone. Never
-    raises; returns what was removed."""
+    older than :data:`STALE_TMP_SECONDS`, or (POSIX) older than :data:`WRITER_GRACE_SECONDS`
+    whose writing process is gone. Never raises; returns what was removed."""
     removed: list[Path] = []
     now = time.time() if now is None else now
     try:
@@ -93,8 +96,8 @@ def clean_stale_temps(folder: Path, now: float | None = None) -> list[Path]:
         try:
             if not entry.is_file(follow_symlinks=False):
                 continue
-            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_TMP_SECONDS
-            if old or not _pid_alive(int(m.group(1))):
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+            if age > STALE_TMP_SECONDS or (age > WRITER_GRACE_SECONDS and not _pid_alive(int(m.group(1)))):
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))
         except OSError:

@@ -151,37 +151,48 @@ def test_temp_files_have_our_pattern(tmp_path):
     assert len(tmp.name) <= 255 and tmp.parent == tmp_path
 
 
+def _age(path: Path, seconds: float) -> None:
+    when = time.time() - seconds
+    os.utime(path, (when, when))
+
+
 def test_killed_writer_leaves_temp_that_the_next_write_removes(tmp_path):
     """A writer killed between creating its temporary file and renaming it (kill -9 during an
-    export): the next write into that folder removes the leftover; fresh temporaries of a live
-    writer and files not of ours stay."""
+    export): a later write into that folder removes the leftover; temporaries of a live writer,
+    very fresh ones (perhaps another computer's, on a shared folder) and files not of ours stay."""
     code = ("import sys, os; from pathlib import Path; from forms import fsutil\n"
             "tmp, fd = fsutil.new_temp_file(Path(sys.argv[1]))\n"
             "os.write(fd, b'x' * 1_000_000)\n"
             "os._exit(9)\n")
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "big.shenbao")], cwd=Path(__file__).parents[2],
                    env=dict(os.environ, PYTHONPATH=str(Path(__file__).parents[2])), check=False)
-    left = _temps(tmp_path)
-    assert len(left) == 1 and left[0].startswith(".big.shenbao.shenbao-")
+    (left,) = [tmp_path / name for name in _temps(tmp_path)]
+    assert left.name.startswith(".big.shenbao.shenbao-") and left.stat().st_size == 1_000_000
+    _age(left, 120)  # the user exports again two minutes later
     live = tmp_path / f".live.pdf.shenbao-{os.getpid()}-0123abcd.tmp"
     live.write_bytes(b"being written")
+    _age(live, 120)
     old_live = tmp_path / f".old.pdf.shenbao-{os.getpid()}-89abcdef.tmp"
     old_live.write_bytes(b"stale")
-    an_hour_ago = time.time() - 3600
-    os.utime(old_live, (an_hour_ago, an_hour_ago))
+    _age(old_live, 3600)
     dead_journal = tmp_path / f".b.sqlite3.shenbao-{_dead_pid()}-00000000.tmp-journal"
     dead_journal.write_bytes(b"j")
+    _age(dead_journal, 120)
+    fresh_unknown = tmp_path / f".c.pdf.shenbao-{_dead_pid()}-11111111.tmp"
+    fresh_unknown.write_bytes(b"another computer's, seconds old")
     foreign = tmp_path / ".other.tmp"
     foreign.write_bytes(b"not ours")
+    _age(foreign, 3600)
 
     with Store(tmp_path / "drafts.sqlite3") as s:
         s.export_file(s.create(sample_draft()), tmp_path / "big.shenbao")
-    assert _temps(tmp_path) == sorted([live.name, foreign.name])
+    assert _temps(tmp_path) == sorted([live.name, fresh_unknown.name, foreign.name])
 
 
 def test_backup_removes_stale_temps_too(tmp_path):
     stale = tmp_path / f".b.sqlite3.shenbao-{_dead_pid()}-00c0ffee.tmp"
     stale.write_bytes(b"half a backup")
+    _age(stale, 120)
     with Store(tmp_path / "drafts.sqlite3") as s:
         s.create(sample_draft())
         s.backup(tmp_path / "b.sqlite3")
