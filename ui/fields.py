@@ -15,7 +15,7 @@ import re
 import unicodedata
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QStyle,
@@ -88,6 +88,9 @@ class ParaInput(_GlobalUndo, QPlainTextEdit):
         super().__init__(parent)
         self.setTabChangesFocus(True)
         self.setUndoRedoEnabled(False)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - as tall as its minimum, not Qt's default 192 px
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
     def text(self) -> str:
         return self.toPlainText()
@@ -243,6 +246,8 @@ class LineEditor(FieldEditor):
         if force or not self._means(self.input.text(), value):
             if self.input.text() != text:
                 self.input.setText(text)
+                if not self.input.hasFocus():
+                    self.input.setCursorPosition(0)  # show the start of a long value
             self._local_error = ""
 
     def _on_input_text_edited(self, text: str) -> None:
@@ -272,7 +277,7 @@ class ParaEditor(FieldEditor):
     def _make_input(self) -> QWidget:
         edit = ParaInput()
         edit.setPlaceholderText(self.fdef.hint)
-        edit.setMinimumHeight(160 if self.fdef.max_zi else 72)
+        edit.setMinimumHeight(160 if self.fdef.max_zi else 64)
         edit.textChanged.connect(self._on_input_text_changed)
         return edit
 

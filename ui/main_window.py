@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.save_state.setObjectName("save_state")
         self.fingerprint = QLabel()
         self.fingerprint.setObjectName("fingerprint")
-        self.zi_count = QLabel()
+        self.zi_count = QLabel()  # the focused field's 字 count (empty until a field has focus)
         self.zi_count.setObjectName("zi_count")
         for label in (self.zi_count, self.fingerprint, self.save_state):
             self.statusBar().addPermanentWidget(label)
@@ -332,6 +332,7 @@ class MainWindow(QMainWindow):
             scroll = QScrollArea()
             scroll.setObjectName("page_scroll")
             scroll.setWidgetResizable(True)
+            scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             scroll.setWidget(page)
             self.stack.addWidget(scroll)
             item = QListWidgetItem(page.title)
@@ -468,7 +469,7 @@ class MainWindow(QMainWindow):
         if new is None or self.session is None or not self.isAncestorOf(new):
             return
         index_path = None
-        if isinstance(new, QAbstractItemView) and new.objectName() and new.currentIndex().isValid():
+        if isinstance(new, ListTableView) and new.currentIndex().isValid():
             index_path = new.currentIndex().data(Qt.ItemDataRole.UserRole)
         if index_path:
             self._current_field = index_path

@@ -26,6 +26,7 @@ from ui.placement import Companion, companions
 from ui.table import TableEditor, columns_for
 
 EXEMPT = "免填"
+PAGE_MAX_WIDTH = 1080  # like a sheet of paper on screen, not a banner across a wide monitor
 _INDEX_RE = re.compile(r"\[\d+\]")
 
 
@@ -36,6 +37,8 @@ class PartPage(QWidget):
         super().__init__(parent)
         self.session, self.part = session, part
         self.setObjectName(f"part.{part['id']}")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setMaximumWidth(PAGE_MAX_WIDTH)
         self.paths: set[str] = set()      # declared paths (no row indexes) shown on this page
         self.editors: list[FieldEditor] = []
         self.tables: dict[str, TableEditor] = {}
@@ -274,6 +277,7 @@ def _build_opinion(page: PartPage, part: dict, plan: dict[str, list[Companion]])
     body.layout().addWidget(seal)
     row = QHBoxLayout()
     row.addStretch(1)
+    row.addWidget(QLabel(page.session.form.field(part["date_field"]).label))
     editor = page.editor(part["date_field"], body)
     editor.input.setPlaceholderText(f"{part.get('date_blank', '')}（可留空，打印后手写）")
     editor.setMinimumWidth(260)
@@ -290,6 +294,7 @@ def _build_attachments(page: PartPage, part: dict, plan: dict[str, list[Companio
         page.heading(part["heading"])
         page.layout_.addWidget(page.table(part["field"]))
         return
+    page.heading(part["heading"])
     widget = AttachmentsPage(page.session, page)
     page.paths.add(part["field"])
     page.layout_.addWidget(widget)

@@ -57,7 +57,7 @@ class ProblemsModel(QAbstractTableModel):
 
 class ProblemsView(QTreeView):
     def sizeHint(self) -> QSize:  # noqa: N802 - a short panel; the form gets the height
-        return QSize(600, 120)
+        return QSize(600, 96)
 
 
 class ProblemsPanel(QDockWidget):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 STYLE = """
-QWidget#page_canvas, QScrollArea#page_scroll > QWidget > QWidget { background: #ffffff; }
+PartPage { background: #ffffff; }
+QScrollArea#page_scroll > QWidget { background: #e9ebee; }
 QLabel#heading { font-size: 15pt; font-weight: bold; padding: 6px 0 2px 0; }
 QLabel#part_title, QLabel#cover_title { font-size: 20pt; }
 QLabel#static_text { font-size: 11pt; line-height: 150%; }

@@ -293,7 +293,7 @@ class ListTableView(QTableView):
         height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
         height += sum(self.rowHeight(r) or self.verticalHeader().defaultSectionSize() for r in range(rows))
         height += self.verticalHeader().defaultSectionSize() if rows == 0 else 0
-        self.setMinimumHeight(min(height + 4, 100000))
+        self.setFixedHeight(min(height + 4, 100000))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.matches(QKeySequence.StandardKey.Paste):
