@@ -106,6 +106,7 @@ class AttachmentsPage(QWidget):
             if button is not None:
                 button.hide()
         self.add_button = self.table.add_button("add_files", "添加文件…", self.choose_files)
+        self.table.buttons.insertWidget(0, self.add_button)  # the first thing to do here
         self.open_button = self.table.add_button("open", "打开", self.open_current)
         self.view = self.table.view
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
@@ -141,8 +142,8 @@ class AttachmentsPage(QWidget):
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         row = QHBoxLayout()
-        row.addWidget(self.table, 1)
-        row.addWidget(self.details)
+        row.addWidget(self.table, 1, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.details, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.hint)

@@ -33,8 +33,27 @@ from ui.merge import ADDED, FIELD, ORDER, REMOVED, Comparison, Difference, compa
 
 COL_WHERE, COL_MINE, COL_THEIRS = 0, 1, 2
 ITEM_ROLE = Qt.ItemDataRole.UserRole
+CONTEXT = 20  # characters shown around a change in a long text
 # Dialog results beyond Accepted (merge) and Rejected (cancel).
 KEEP_SEPARATE = 2
+
+
+def changed_part(old: str, new: str, context: int = CONTEXT) -> tuple[str, str]:
+    """The part of two long texts that differs, with a little context on each side and … for
+    what is left out (a 2000-字 plan is not shown whole for one added sentence)."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    a, b = max(0, start - context), end - context if end > context else 0
+
+    def cut(text: str) -> str:
+        stop = len(text) - b
+        return ("…" if a else "") + text[a:stop] + ("…" if b else "")
+
+    return cut(old), cut(new)
 
 
 def describe(draft_mine: Draft, draft_theirs: Draft, d: Difference, reveal: bool,
@@ -44,9 +63,12 @@ def describe(draft_mine: Draft, draft_theirs: Draft, d: Difference, reveal: bool
     form = draft_mine.form
     if d.kind == FIELD:
         path = d.path
-        return (form.where(path) or path, shown_value(form, path, d.mine, reveal=reveal) or "（空）",
-                shown_value(form, path, d.theirs, reveal=reveal) or "（空）")
-    label = form.where(d.list_path) or form.field(d.list_path).label
+        old = shown_value(form, path, d.mine, reveal=reveal)
+        new = shown_value(form, path, d.theirs, reveal=reveal)
+        if form.field(path).type == "para":
+            old, new = changed_part(old, new)
+        return (form.where(path) or path, old or "（空）", new or "（空）")
+    label = form.field(d.list_path).label
     mine, theirs = names
     if d.kind == ADDED:
         return (f"{label}：{theirs}第 {d.theirs_index + 1} 行（{mine}没有）", "（没有这一行）",
@@ -98,7 +120,8 @@ class CompareDialog(QDialog):
         header.setSectionResizeMode(COL_WHERE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_MINE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_THEIRS, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(COL_WHERE, 300)
+        header.resizeSection(COL_WHERE, 340)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)  # long places wrap instead
         for d in self.comparison.differences:
             item = QTreeWidgetItem(self.tree)
             item.setData(COL_WHERE, ITEM_ROLE, d)

@@ -82,6 +82,7 @@ class HistoryDialog(QDialog):
         self.diff.setHeaderLabels(["位置", "该版本", "现在"])
         self.diff.setRootIsDecorated(False)
         self.diff.setWordWrap(True)
+        self.diff.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.diff.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.diff.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.diff.header().resizeSection(0, 260)

@@ -118,7 +118,7 @@ class PreviewWindow(QDialog):
         self.view = QPdfView(self)
         self.view.setObjectName("preview")
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)  # a whole page at a glance
         self.view.pageNavigator().currentPageChanged.connect(self._on_navigator_page_changed)
         self.facing = FacingView(self)
         self.stack = QStackedWidget(self)
@@ -210,6 +210,14 @@ class PreviewWindow(QDialog):
     @property
     def busy(self) -> bool:
         return self._busy
+
+    def page_painted(self) -> bool:
+        """Whether the view shows page content yet (QPdfView draws pages as its own renderer
+        delivers them): some pixel of the visible pages is darker than paper."""
+        image = self.view.viewport().grab().toImage()
+        image = image.scaled(96, 96, Qt.AspectRatioMode.IgnoreAspectRatio,
+                             Qt.TransformationMode.SmoothTransformation)
+        return any(image.pixelColor(x, y).lightness() < 200 for y in range(96) for x in range(96))
 
     def page_count(self) -> int:
         return self._doc.pageCount() if self._doc is not None else 0

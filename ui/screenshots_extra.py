@@ -1,0 +1,139 @@
+"""Screenshots of the preview, the print-blocked dialog, the compare view, the history and the
+attachments page, for ``python -m ui.screenshots`` (through ``ui.operations.save_screenshots``).
+
+Runs on a window with the sample open on a scratch store (the screenshot script's): the history
+shot saves two revisions into it; nothing else is changed for good.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from forms.validate import validate
+
+WAIT_S = 120
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = WAIT_S) -> None:
+    """Run the event loop until ``condition()`` holds (workers deliver through it)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("截图等待超时")
+        loop = QEventLoop()
+        QTimer.singleShot(20, loop.quit)
+        loop.exec()
+
+
+def _save(widget: QWidget, path: Path) -> Path:
+    for _ in range(3):
+        QApplication.processEvents()
+    widget.grab().save(str(path))
+    return path
+
+
+def preview_shots(window, out_dir: Path) -> list[Path]:
+    from ui import operations
+
+    preview = operations.preview(window)
+    preview.resize(1100, 860)
+    wait_until(lambda: preview.page_count() > 0 and not preview.busy)
+    wait_until(preview.page_painted)
+    shots = [_save(preview, out_dir / "preview.png")]
+    shown: list[int] = []
+    preview.facing_shown.connect(shown.append)
+    preview.set_facing(True)
+    wait_until(lambda: bool(shown))
+    shots.append(_save(preview, out_dir / "preview-facing.png"))
+    preview.close()
+    return shots
+
+
+def print_blocked_shot(window, out_dir: Path) -> Path:
+    """The dialog for a draft with errors (a broken copy: the open draft is not touched)."""
+    from ui.printing import BlockedPrintDialog
+
+    broken = window.session.snapshot()
+    broken.set("unit.postcode", "10008")
+    broken.set("people.leader.id_number", "31011519820903422X")
+    broken.get("team.members")[2]["name"] = ""
+    errors = [p for p in validate(broken) if p.is_error]
+    dialog = BlockedPrintDialog(errors, window.focus_path, window)
+    dialog.show()
+    path = _save(dialog, out_dir / "print-blocked.png")
+    dialog.close()
+    dialog.deleteLater()
+    return path
+
+
+def compare_shot(window, out_dir: Path) -> Path:
+    """What a colleague might send back: a new name, a member added at the top, a task and a
+    contact's number changed."""
+    from ui.compare import CompareDialog
+    from ui.merge import ADDED, FIELD
+
+    mine = window.session.snapshot()
+    theirs = mine.copy()
+    theirs.set("unit.name", "上海临港芯链科技股份有限公司")
+    members = theirs.get("team.members")
+    members[1]["task"] = "专利导航分析与高价值专利培育"
+    members.insert(0, {"name": "顾新来", "id_type": "居民身份证", "id_number": members[-1]["id_number"][:-4] + "0000",
+                       "department": "法务部", "title": "法务主管", "education": "硕士研究生",
+                       "specialty": "知识产权法", "task": "许可合同审查"})
+    members.pop()
+    theirs.set("people.contact.phone", "13816668888")
+    dialog = CompareDialog(mine, theirs, window, source_name="申报书-同事修改.shenbao")
+    take = [i for i, d in enumerate(dialog.differences())
+            if (d.kind == FIELD and d.path in ("unit.name", "people.contact.phone")) or d.kind == ADDED]
+    dialog.set_taken(take)
+    dialog.show()
+    path = _save(dialog, out_dir / "compare.png")
+    dialog.close()
+    dialog.deleteLater()
+    return path
+
+
+def history_shot(window, out_dir: Path) -> Path:
+    from ui.history import HistoryDialog
+
+    session = window.session
+    name = session.get("unit.name")
+    session.edit("unit.name", f"{name}（草拟）", typing=False)
+    session.save_now("保存")
+    session.edit("unit.name", name, typing=False)
+    session.edit("plan", session.get("plan") + "\n另附实施进度表。", typing=False)
+    session.save_now("打印")
+    dialog = HistoryDialog(session, window)
+    loaded: list[bool] = []
+    dialog.facts_loaded.connect(lambda: loaded.append(True))
+    dialog.show()
+    wait_until(lambda: bool(loaded))
+    ids = dialog.revision_ids()
+    dialog.select_revision(ids[min(1, len(ids) - 1)])
+    path = _save(dialog, out_dir / "history.png")
+    dialog.close()
+    dialog.deleteLater()
+    return path
+
+
+def attachments_shot(window, out_dir: Path) -> Path:
+    from ui.attachments_page import AttachmentsPage
+
+    window.show_part("attachments")
+    page = window.findChild(AttachmentsPage)
+    shown: list[str] = []
+    page.thumbnail_shown.connect(shown.append)
+    page.view.setCurrentIndex(page.table.model.index(0, 0))
+    wait_until(lambda: bool(shown) or page.thumb.text() == "无法预览")
+    return _save(window, out_dir / "attachments.png")
+
+
+def save_all(window, out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [*preview_shots(window, out_dir), print_blocked_shot(window, out_dir), compare_shot(window, out_dir),
+            history_shot(window, out_dir), attachments_shot(window, out_dir)]
