@@ -115,7 +115,7 @@ from forms.store_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 __all__ = [
     "APPLICATION_ID", "AUTO_REASON", "AUTO_REVISION_INTERVAL", "LARGE_DELETION_CHARS", "MIGRATIONS",
     "SCHEMA_VERSION", "THIN_AFTER", "TRASH_DAYS", "UTC", "AmbiguousId", "DraftSummary", "ImportResult",
-    "NoSuchDraft", "RevisionInfo", "Store", "StoreError", "default_store_path",
+    "NoSuchDraft", "RevisionInfo", "Store", "StoreError", "checked_store_path", "default_store_path",
 ]
 
 AUTO_REVISION_INTERVAL = dt.timedelta(minutes=5)

@@ -2,7 +2,8 @@
 
 Real SQLite files and real child processes; nothing is mocked. (Tests run as root here, so
 permissions cannot make a file read-only: a full disk is simulated with ``PRAGMA max_page_count``
-and a read-only location with a store opened ``mode=ro`` and a path under a regular file.)
+and a read-only location with a store opened ``mode=ro`` and a path under a regular file. Real
+read-only and full mounts, in a private mount namespace: tests/forms/test_store_files.py.)
 """
 
 from __future__ import annotations
