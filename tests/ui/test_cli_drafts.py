@@ -324,11 +324,14 @@ def test_backup_onto_a_full_disk_names_the_backup_file(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
-def test_import_of_a_named_pipe_is_refused(capsys, db, tmp_path):
-    fifo = tmp_path / "x.shenbao"
+def test_import_of_a_named_pipe_is_refused(tmp_path):
+    """Refused before anything opens it: opening a FIFO nobody writes to blocks (item 3). In a
+    subprocess with a time limit, so that a regression fails instead of hanging the suite."""
+    fifo = tmp_path / "x.json"
     os.mkfifo(fifo)
-    code, out, err = run(capsys, "drafts", "import", str(fifo), "--db", str(db))
-    assert code == 2 and out == "" and "命名管道" in err
+    db = tmp_path / "store.sqlite3"
+    result = run_cli("drafts", "import", str(fifo), "--db", str(db), timeout=30)
+    assert result.returncode == 2 and result.stdout == "" and "命名管道" in result.stderr
     assert not db.exists()
 
 
