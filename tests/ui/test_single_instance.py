@@ -197,3 +197,60 @@ def test_a_message_that_is_not_ours_is_ignored(qtbot, tmp_path: Path) -> None:
         assert ok.args == [[str(tmp_path / "z.shenbao")]]
     finally:
         server.close()
+
+
+def _wait_listening(name: str, proc: subprocess.Popen) -> None:
+    import time
+
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read()
+        probe = QLocalSocket()
+        probe.connectToServer(name)
+        if probe.waitForConnected(200):
+            probe.abort()
+            return
+        time.sleep(0.2)
+    pytest.fail("the editor never started listening")
+
+
+@pytest.mark.slow
+def test_second_main_py_hands_a_draft_file_to_the_running_editor(tmp_path: Path) -> None:
+    """`python main.py FILE.shenbao` while the editor runs: the running editor imports FILE."""
+    import time
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8", HOME=str(tmp_path / "home"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), QT_QPA_PLATFORM="offscreen")
+
+    def main_py(*args: str, db: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), *args], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT)
+
+    colleague = tmp_path / "colleague.sqlite3"
+    assert main_py("sample", "-o", "s.json", db=colleague).returncode == 0
+    imported = main_py("drafts", "import", "s.json", db=colleague)
+    draft_id = imported.stdout.strip().split()[-1]
+    assert main_py("drafts", "export", draft_id, "-o", "同事.shenbao", db=colleague).returncode == 0
+
+    mine = tmp_path / "mine.sqlite3"
+    env["SHENBAO_DB"] = str(mine)
+    first = subprocess.Popen([sys.executable, str(ROOT / "main.py")], cwd=tmp_path, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_listening(server_name(mine), first)
+        second = subprocess.run([sys.executable, str(ROOT / "main.py"), "同事.shenbao"], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT)
+        assert second.returncode == 0, second.stderr
+        assert first.poll() is None
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            listed = main_py("drafts", "list", "--json", db=mine)
+            if listed.returncode == 0 and draft_id in {d["id"] for d in json.loads(listed.stdout)}:
+                break
+            time.sleep(0.3)
+        else:
+            pytest.fail(f"the running editor did not import the file: {listed.stdout} {listed.stderr}")
+    finally:
+        first.kill()
+        first.wait(TIMEOUT)
+        first.stderr.close()
