@@ -295,16 +295,22 @@ def upgrade_data(form: Form, raw: dict) -> dict:
     return raw
 
 
+_JSON_MARKS = re.compile(r'[\[\]{}"\\]')
+
+
 def _depth_ok(text: str) -> bool:
-    """Refuse absurd nesting before json.loads recurses into it."""
+    """Refuse absurd nesting before json.loads recurses into it. Looks only at brackets, quotes
+    and backslashes (found by a regular expression, so the scan runs in C between them)."""
     depth = 0
-    in_str = esc = False
-    for ch in text:
+    in_str = False
+    escaped_at = -1  # index of the character a backslash escapes
+    for m in _JSON_MARKS.finditer(text):
+        at, ch = m.start(), m.group()
+        if at == escaped_at:
+            continue
         if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
+            if ch == "\\":
+                escaped_at = at + 1
             elif ch == '"':
                 in_str = False
         elif ch == '"':
@@ -362,10 +368,13 @@ def parse_draft_json(raw: bytes | str, *, base_dir: Path | None = None, load_fil
     return draft_from_document(doc, base_dir=base_dir, load_files=load_files)
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def _check_strings(node: Any, where: str = "") -> None:
     """Refuse lone surrogates (``"\\ud800"`` in JSON): not text, and unprintable anywhere."""
     if isinstance(node, str):
-        if any("\ud800" <= ch <= "\udfff" for ch in node):
+        if _SURROGATE_RE.search(node):
             raise DraftInputError(f"{where or '草稿'}：含有无效的字符编码（孤立的代理项），不是有效文字")
     elif isinstance(node, dict):
         for key, value in node.items():

@@ -22,6 +22,7 @@ returns ``[]``).
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 
 from forms.messages import subject
@@ -61,6 +62,8 @@ _HYPHENS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d")
 #: Invisible characters removed from numbers: the same set as from free text (a clerk cannot
 #: see them to delete them).
 _INVISIBLE = INVISIBLE
+#: What normalize_code removes: white space (re's ``\s`` is ``str.isspace``), hyphens, invisibles.
+_DROP_RE = re.compile("[\\s" + re.escape("".join(sorted(_HYPHENS | _INVISIBLE))) + "]")
 
 
 def normalize_code(raw: str) -> str:
@@ -74,9 +77,7 @@ def normalize_code(raw: str) -> str:
     if not raw:
         return ""
     text = unicodedata.normalize("NFKC", raw)
-    text = "".join(
-        ch for ch in text if not (ch.isspace() or ch in _HYPHENS or ch in _INVISIBLE)
-    )
+    text = _DROP_RE.sub("", text)
     # Removing a character can bring a base and a combining mark together ("e", U+200B, U+0301):
     # compose once more so that normalising twice changes nothing.
     text = unicodedata.normalize("NFKC", text)
