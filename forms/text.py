@@ -7,6 +7,7 @@ NFC/NFKC-normalised, because that would turn CJK compatibility ideographs into o
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 
 # Zero-width and invisible formatting characters removed from every input (bidi overrides
@@ -84,13 +85,15 @@ class _Classes(dict):
     def __missing__(self, cp: int) -> str:
         ch = chr(cp)
         kind = "s" if ch.isspace() else "c" if _is_cjk_unit(ch) else "o"
-        if len(self) > 100_000:
-            self.clear()
-        self[cp] = kind
+        with _CLASSES_LOCK:  # shared by the GUI thread and workers: changes one at a time
+            if len(self) > 100_000:
+                self.clear()
+            self[cp] = kind
         return kind
 
 
 _CLASSES = _Classes()
+_CLASSES_LOCK = threading.Lock()
 _RUN_RE = re.compile("o+")
 
 
