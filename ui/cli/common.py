@@ -16,11 +16,7 @@ PASSPHRASE_ENV = "SHENBAO_PASSPHRASE"
 
 
 class CommandError(Exception):
-    """A command cannot go on: one line on stderr, exit 2 (unless ``code`` says otherwise)."""
-
-    def __init__(self, message: str, code: int = EXIT_UNUSABLE):
-        super().__init__(message)
-        self.code = code
+    """A command cannot go on: its message is one line on stderr, exit 2."""
 
 
 # --------------------------------------------------------------------------- output

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from forms.draft import DraftInputError
 from ui.cli import commands, drafts
-from ui.cli.common import EXIT_UNUSABLE, CommandError, err, setup_streams, store_path_arg, version
+from ui.cli.common import EXIT_UNUSABLE, CommandError, err, out, setup_streams, store_path_arg, version
 from ui.cli.parser import Finished, Parser, UsageError, chinese
 
 COMMANDS = ("sample", "validate", "render", "drafts")
@@ -27,13 +27,24 @@ def _add_db(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
                         **({} if top else {"default": argparse.SUPPRESS}))
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: looks the version up only when asked (reading package metadata costs
+    more than the rest of a ``validate``'s start)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        out(f"申报助手 {version()}")
+        parser.exit()
+
+
 def build_parser() -> Parser:
     with chinese():
         parser = Parser(prog="shenbao",
                         description="上海市知识产权产学研运营联合体项目申报书 申报助手。"
                                     "不带命令运行（或只写草稿文件）时打开编辑器。")
-        parser.add_argument("--version", action="version", version=f"申报助手 {version()}",
-                            help="显示版本号并退出")
+        parser.add_argument("--version", action=_VersionAction, help="显示版本号并退出")
         _add_db(parser, top=True)
         sub = parser.add_subparsers(dest="command", parser_class=Parser, title="命令",
                                     metavar="{" + ",".join(COMMANDS) + "}")
@@ -114,10 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     try:
         return args.handler(args)
-    except (CommandError, DraftInputError) as exc:
-        message = str(exc)
-        err(message if isinstance(exc, CommandError) else f"无法使用输入：{message}")
-        return getattr(exc, "code", EXIT_UNUSABLE)
+    except CommandError as exc:
+        err(str(exc))
+        return EXIT_UNUSABLE
+    except DraftInputError as exc:
+        err(f"无法使用输入：{exc}")
+        return EXIT_UNUSABLE
     except KeyboardInterrupt:
         err("已中断")
         return 130
