@@ -6,15 +6,17 @@ Widgets never hold data: they ask the session for values, hand it edits, and ref
 - applies every edit through an undo command (``QUndoStack``);
 - re-checks the changed field at once (``forms.dependents``), the whole draft debounced;
 - saves into the store through ``Store.save`` at most :data:`SAVE_DELAY_MS` after the first
-  unsaved change, so nothing typed more than a second ago is ever lost.
+  unsaved change, on a worker thread (a snapshot), so nothing typed more than a second ago is
+  ever lost and typing never waits for the disk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from forms.dependents import check_paths, dependents
@@ -25,11 +27,15 @@ from forms.problems import Problem
 from forms.store import Store, StoreError
 from forms.validate import validate
 from ui.commands import ChangesCommand, SetValueCommand
+from ui.worker import run_in_thread
 
 
 CHECK_DELAY_MS = 100   # whole-draft validation after the last change (≤ 150 ms)
 SAVE_DELAY_MS = 400    # autosave after the first unsaved change (≤ 1 s)
 RETRY_DELAY_MS = 2000  # after a failed save
+#: Re-check the changed paths one by one up to this many; above, validate the whole draft (a
+#: leader's ID number touches every member row: ~500 paths cost 4× a full validate).
+FULL_CHECK_ABOVE = 60
 
 
 class DraftSession(QObject):
@@ -50,6 +56,10 @@ class DraftSession(QObject):
         self.fingerprint = draft.fingerprint()
         self.last_saved: dt.datetime | None = None
         self._dirty = False
+        self._saving = False
+        self._closed = False
+        self._save_pool = QThreadPool(self)
+        self._save_pool.setMaxThreadCount(1)
         self._token = 0  # typing token: edits with the same token merge into one undo command
         self._unsubscribe: Callable[[], None] | None = self.model.subscribe(self._on_model_change)
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
@@ -152,9 +162,12 @@ class DraftSession(QObject):
             self.problems = validate(draft)
         else:
             paths = dependents(draft, change.touches())
-            stale = _row_paths(change)
-            kept = [p for p in self.problems if p.path not in paths and not stale(p.path)]
-            self.problems = kept + check_paths(draft, paths)
+            if len(paths) > FULL_CHECK_ABOVE:  # a whole list: one full check is cheaper
+                self.problems = validate(draft)
+            else:
+                stale = _row_paths(change)
+                kept = [p for p in self.problems if p.path not in paths and not stale(p.path)]
+                self.problems = kept + check_paths(draft, paths)
         self.problems_changed.emit(self.problems)
 
     def check_now(self) -> None:
@@ -168,22 +181,60 @@ class DraftSession(QObject):
     # -- saving -------------------------------------------------------------------------
 
     def _on_save_timer_timeout(self) -> None:
-        self.save()
+        self.save_in_background()
+
+    def save_in_background(self) -> None:
+        """Autosave: a snapshot written by a worker thread, so typing never waits for the
+        disk. At most one save runs at a time; changes made meanwhile are saved right after."""
+        if self._closed or not self._dirty:
+            return
+        if self._saving:
+            return  # _on_saved starts the next one
+        self._saving = True
+        self._dirty = False
+        job = partial(self.store.save, self.draft_id, self.model.snapshot(), None,
+                      problems=list(self.problems))
+        run_in_thread(job, on_done=self._on_background_saved, on_error=self._on_background_failed,
+                      pool=self._save_pool)
+
+    def _on_background_saved(self, _wrote: object) -> None:
+        self._saving = False
+        if self._closed:
+            return
+        self._announce_saved()
+        if self._dirty and not self._save_timer.isActive():
+            self._save_timer.start()
+
+    def _on_background_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        if self._closed:
+            return
+        self._dirty = True
+        if not isinstance(exc, StoreError):
+            raise exc
+        self.save_failed.emit(str(exc))
+        self._save_timer.start(RETRY_DELAY_MS)
+
+    def _announce_saved(self) -> None:
+        self.last_saved = dt.datetime.now()
+        self.saved.emit(self.last_saved)
 
     def save(self, reason: str | None = None) -> bool:
-        """Write the draft into the store (with ``reason``: an explicit revision)."""
+        """Write the draft into the store now, on this thread (with ``reason``: an explicit
+        revision). Waits for a background save first, so writes never overtake each other."""
+        self._save_pool.waitForDone()
         if not self._dirty and reason is None:
             return True
         self._save_timer.stop()
         try:
             self.store.save(self.draft_id, self.draft, reason, problems=self.problems)
         except StoreError as exc:
+            self._dirty = True
             self.save_failed.emit(str(exc))
             self._save_timer.start(RETRY_DELAY_MS)
             return False
         self._dirty = False
-        self.last_saved = dt.datetime.now()
-        self.saved.emit(self.last_saved)
+        self._announce_saved()
         return True
 
     def save_now(self, reason: str = "保存") -> bool:
@@ -194,16 +245,16 @@ class DraftSession(QObject):
 
     def flush(self) -> bool:
         """Save anything unsaved now (closing, switching drafts)."""
-        return self.save() if self._dirty else True
+        return self.save()
 
     def close(self) -> None:
         self.flush()
+        self._closed = True
         self._check_timer.stop()
         self._save_timer.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-
 
 
 def _row_paths(change: Change) -> Callable[[str], bool]:

@@ -1,0 +1,188 @@
+"""Benchmark: the editor with the maximal draft (issue 10, "Show").
+
+Run from the project root::
+
+    python tests/benchmarks/bench_editor.py [--keys 200] [--starts 3]
+
+Not a test: it prints figures, each beside a baseline measured in the same run.
+
+- start: process start to an interactive window (shown, first events processed) with the
+  maximal draft (tests/drafts.py: 60 members, 1000/2000 字 texts, attachments) open, against a
+  bare ``QMainWindow`` started the same way (aim ≤ 1.5×);
+- keystroke to repaint: 200 keys into the long text ``plan``, the leader's ID number and a
+  member-table cell; each timed from the key event to the end of a synchronous repaint of the
+  window (aim < 16 ms worst), plus the debounced whole-draft check and a background autosave;
+- memory: resident set size with the maximal draft open, against the bare window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FRAME_MS = 16.0
+
+_CHILD = r"""
+import os, sys, time
+t0 = float(sys.argv[2])
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, {root!r})
+from PySide6.QtCore import QTimer
+mode = sys.argv[1]
+if mode == "bare":
+    from PySide6.QtWidgets import QApplication, QMainWindow
+    app = QApplication([])
+    window = QMainWindow()
+else:
+    from pathlib import Path
+    from PySide6.QtCore import QSettings
+    from forms.store import Store
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+    app = make_application()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[4])
+    window = MainWindow(Store(Path(sys.argv[3])))
+    window.open_last()
+window.resize(1366, 768)
+window.show()
+def ready():
+    print(time.time() - t0, rss_mb(), flush=True)
+    app.quit()
+def rss_mb():
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+QTimer.singleShot(0, ready)
+app.exec()
+"""
+
+
+def start_once(mode: str, store: Path, settings: Path) -> tuple[float, float]:
+    code = _CHILD.format(root=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code, mode, repr(time.time()), str(store), str(settings)],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def bench_start(starts: int) -> None:
+    from forms.store import Store
+    from tests.drafts import maximal_draft
+
+    temp = Path(tempfile.mkdtemp(prefix="shenbao-bench-"))
+    store_path = temp / "drafts.sqlite3"
+    with Store(store_path) as store:
+        store.create(maximal_draft())
+    bare = [start_once("bare", store_path, temp) for _ in range(starts)]
+    editor = [start_once("editor", store_path, temp) for _ in range(starts)]
+    b = statistics.median(t for t, _ in bare)
+    e = statistics.median(t for t, _ in editor)
+    print(f"start to interactive (median of {starts}): bare QMainWindow {b * 1000:.0f} ms, "
+          f"editor with the maximal draft {e * 1000:.0f} ms → {e / b:.2f}× (aim ≤ 1.5×)")
+    bm = statistics.median(m for _, m in bare)
+    em = statistics.median(m for _, m in editor)
+    print(f"memory (RSS): bare QMainWindow {bm:.0f} MB, editor with the maximal draft {em:.0f} MB "
+          f"(+{em - bm:.0f} MB)")
+
+
+def bench_keys(keys: int) -> None:
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+    from forms.store import Store
+    from tests.drafts import maximal_draft
+    from ui.app import make_application
+    from ui.main_window import MainWindow
+
+    app = make_application()
+    temp = Path(tempfile.mkdtemp(prefix="shenbao-bench-"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(temp))
+    store = Store(temp / "drafts.sqlite3")
+    window = MainWindow(store)
+    window.new_draft(maximal_draft())
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+
+    def timed(widget, text: str) -> list[float]:
+        out = []
+        for i in range(keys):
+            start = time.perf_counter()
+            QTest.keyClick(widget, text[i % len(text)])
+            window.repaint()
+            out.append((time.perf_counter() - start) * 1000)
+            if i % 20 == 19:  # let the debounced check and the autosave run now and then
+                app.processEvents()
+        return out
+
+    def report(name: str, times: list[float]) -> None:
+        print(f"keystroke to repaint, {name}: median {statistics.median(times):.1f} ms, "
+              f"worst {max(times):.1f} ms of {len(times)} (aim < {FRAME_MS:.0f} ms)")
+
+    window.focus_path("plan")
+    plan = QApplication.focusWidget()
+    plan.moveCursor(plan.textCursor().MoveOperation.End)
+    report("long text 三 (2000 字)", timed(plan, "abcdefg"))
+    window.focus_path("people.leader.id_number")
+    id_edit = QApplication.focusWidget()
+    id_edit.end(False)
+    report("leader's ID number", timed(id_edit, "1234567890"))
+    window.focus_path("team.members[30].task")
+    view = window.findChild(QAbstractItemView, "team.members")
+    QTest.keyClick(view, "x")
+    cell = QApplication.focusWidget()
+    report("member-table cell (typing)", timed(cell, "abcdef"))
+    commits = []
+    for row in range(40):
+        start = time.perf_counter()
+        view.model().setData(view.model().index(row, 6), f"任务{row}")
+        window.repaint()
+        commits.append((time.perf_counter() - start) * 1000)
+    report("member-table cell (commit)", commits)
+    session = window.session
+    start = time.perf_counter()
+    session.check_now()
+    print(f"debounced whole-draft check: {(time.perf_counter() - start) * 1000:.1f} ms")
+    start = time.perf_counter()
+    snapshot = session.snapshot()
+    print(f"autosave snapshot on the GUI thread: {(time.perf_counter() - start) * 1000:.1f} ms "
+          "(the write itself runs on a worker thread)")
+    start = time.perf_counter()
+    store.save(session.draft_id, snapshot, problems=session.problems)
+    print(f"autosave write (worker thread): {(time.perf_counter() - start) * 1000:.1f} ms")
+    window.close()
+    store.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--keys", type=int, default=200)
+    parser.add_argument("--starts", type=int, default=3)
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+          if hasattr(os, "getloadavg") else f"Python {sys.version.split()[0]}")
+    bench_start(args.starts)
+    bench_keys(args.keys)
+
+
+if __name__ == "__main__":
+    main()
