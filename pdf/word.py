@@ -61,8 +61,10 @@ from docx.text.paragraph import Paragraph
 from forms.display import DRAFT_MARK, FINGERPRINT_LABEL, NONE_TEXT, PAGE_OF, cell_text, long_date
 from forms.draft import Draft
 from forms.fsutil import atomic_write_bytes
+from forms.problems import RenderRefused
 from forms.validate import inspect_file
 from pdf import grid
+from pdf.export import SIMPLEX_IN_WORD
 from pdf.grid import (
     ATTACHMENT_LIST_COLUMNS,
     BINDING_MM,
@@ -701,18 +703,25 @@ class _WordBuilder:
         return _reproducible_zip(buffer.getvalue(), self.stamp)
 
 
+#: Latin text is estimated this much wider than Times New Roman sets it: the viewer may
+#: substitute a wider font (Arial / Liberation Sans digits are 11 % wider), and an identity
+#: number must still not wrap.
+LATIN_MARGIN = 1.12
+
+
 def _text_mm(text: str, size: float) -> float:
     """Estimated width of ``text`` at ``size`` pt: full-width characters one em, others half
-    (Times New Roman digits are exactly half an em), capitals and wide letters three quarters."""
-    ems = 0.0
+    (Times New Roman digits are exactly half an em), capitals and wide letters three quarters;
+    Latin widths with a margin of :data:`LATIN_MARGIN` for a substituted font."""
+    full = latin = 0.0
     for ch in text:
         if unicodedata.east_asian_width(ch) in "WF":
-            ems += 1.0
+            full += 1.0
         elif ch.isupper() or ch in "@%&mw":
-            ems += 0.75
+            latin += 0.75
         else:
-            ems += 0.5
-    return ems * size / 72 * 25.4
+            latin += 0.5
+    return (full + latin * LATIN_MARGIN) * size / 72 * 25.4
 
 
 @lru_cache(maxsize=8)
@@ -770,7 +779,9 @@ def render_docx(draft: Draft, *, draft_mode: bool = False) -> bytes:
 
 
 def write_docx(draft: Draft, out: Path, *, draft_mode: bool = False, simplex: bool = False) -> None:
-    """Write the .docx atomically. ``simplex`` is accepted for symmetry with the PDF and ignored:
-    Word itself inserts the blank back of the cover when printing on both sides."""
-    del simplex
+    """Write the .docx atomically. A Word file has no simplex layout (Word itself inserts the
+    blank back of the cover when printing on both sides): ``simplex`` is refused with
+    :class:`RenderRefused`, not ignored. Does not validate: :func:`pdf.export.export` does."""
+    if simplex:
+        raise RenderRefused(SIMPLEX_IN_WORD)
     atomic_write_bytes(Path(out), render_docx(draft, draft_mode=draft_mode))

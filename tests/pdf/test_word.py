@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -20,6 +21,7 @@ from docx.shared import Mm
 
 from forms.display import FINGERPRINT_LABEL, NONE_TEXT, PAGE_OF, long_date
 from forms.draft import Draft, dump_draft_json
+from forms.problems import RenderRefused
 from forms.idnumbers import id_check_char
 from forms.sample import sample_draft
 from forms.text import count_zi
@@ -27,7 +29,7 @@ from forms.validate import validate
 from pdf import grid
 from pdf.word import BODY_END, DRAFT_HEADER, TEXT_W_MM, _text_mm, render_docx, write_docx, xml_text
 from tests.drafts import PDF_ATTACHMENT_TEXTS, ext_b_names, maximal_draft
-from tests.tools import requires_tools
+from tests.tools import IN_CI, requires_tools
 
 ROOT = Path(__file__).resolve().parents[2]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -620,7 +622,10 @@ def test_xml_text_guard() -> None:
 def test_write_docx_atomic(sample: Draft, tmp_path: Path, sample_bytes: bytes) -> None:
     out = tmp_path / "申报书.docx"
     out.write_bytes(b"old")
-    write_docx(sample, out, simplex=True)  # simplex is accepted and ignored
+    with pytest.raises(RenderRefused, match="单双面"):  # a Word file has no simplex layout
+        write_docx(sample, out, simplex=True)
+    assert out.read_bytes() == b"old"
+    write_docx(sample, out)
     assert out.read_bytes() == sample_bytes
     assert [p.name for p in tmp_path.iterdir()] == ["申报书.docx"]
 
@@ -670,18 +675,46 @@ FONTS_CONF = """<?xml version="1.0"?>
   <alias binding="same"><family>SimSun</family><prefer><family>Noto Serif CJK SC</family></prefer></alias>
   <alias binding="same"><family>黑体</family><prefer><family>Noto Sans CJK SC</family></prefer></alias>
   <alias binding="same"><family>SimHei</family><prefer><family>Noto Sans CJK SC</family></prefer></alias>
+  <alias binding="same"><family>Times New Roman</family>
+    <prefer><family>Liberation Serif</family><family>Tinos</family></prefer></alias>
 </fontconfig>
 """
+#: Fonts with Times New Roman's metrics (fonts-liberation, or ChromeOS's Tinos).
+TIMES_METRICS = ("Times New Roman", "Liberation Serif", "Tinos")
 
 
-def convert_with_libreoffice(docx_path: Path, workdir: Path) -> Path:
-    """The .docx as PDF by LibreOffice headless, with a private profile (parallel runs) and, on
-    Linux, 宋体 / 黑体 resolved to the Noto CJK serif / sans as Windows resolves them to its own."""
+def _fontconfig(workdir: Path) -> dict[str, str]:
+    """An environment whose fontconfig resolves the document's fonts as Windows would: 宋体 /
+    黑体 to the Noto CJK serif / sans, Times New Roman to itself or a metric-compatible font."""
     env = dict(os.environ)
     if sys.platform.startswith("linux") and Path("/etc/fonts/fonts.conf").is_file():
         conf = workdir / "fonts.conf"
         conf.write_text(FONTS_CONF, encoding="utf-8")
         env["FONTCONFIG_FILE"] = str(conf)
+    return env
+
+
+def _resolved(family: str, env: dict[str, str]) -> str:
+    done = subprocess.run(["fc-match", "-f", "%{family[0]}", family], capture_output=True, text=True,
+                          env=env, check=False, timeout=30)
+    return done.stdout.strip()
+
+
+def _require_times_metrics(workdir: Path) -> None:
+    """Skip (never under CI) where no font with Times New Roman's metrics is installed:
+    LibreOffice would lay the Latin text out in a wider font than Word does."""
+    if shutil.which("fc-match") is None or not sys.platform.startswith("linux"):
+        return
+    got = _resolved("Times New Roman", _fontconfig(workdir))
+    if got not in TIMES_METRICS and not IN_CI:
+        pytest.skip(f"Times New Roman resolves to {got!r} here; install fonts-liberation")
+    assert got in TIMES_METRICS, f"Times New Roman resolves to {got!r}: install fonts-liberation"
+
+
+def convert_with_libreoffice(docx_path: Path, workdir: Path) -> Path:
+    """The .docx as PDF by LibreOffice headless, with a private profile (parallel runs) and, on
+    Linux, the fonts resolved as Windows resolves them (:func:`_fontconfig`)."""
+    env = _fontconfig(workdir)
     profile = (workdir / "lo-profile").resolve().as_uri()
     # Keep the blank page Word and LibreOffice insert before the right-hand body start (the
     # back of the cover), as a duplex printer gets it; the PDF export drops it by default.
@@ -709,6 +742,7 @@ def _squash(text: str) -> str:
 @pytest.mark.parametrize("name, pages_range", [("sample", range(8, 14)), ("maximal", range(10, 30)),
                                                ("extreme", range(60, 200))])
 def test_libreoffice_opens_and_lays_out(name: str, pages_range: range, request, tmp_path: Path) -> None:
+    _require_times_metrics(tmp_path)
     draft: Draft = request.getfixturevalue(name)
     source = tmp_path / f"{name}.docx"
     write_docx(draft, source)
@@ -740,6 +774,34 @@ def test_libreoffice_opens_and_lays_out(name: str, pages_range: range, request, 
     assert numbers[:2] == [[], []]
     assert numbers[2] == [("1", str(body))] and "填报说明" in _squash(pages[2])
     assert numbers[2:] == [[(str(n), str(body))] for n in range(1, body + 1)]
+
+
+@pytest.mark.slow
+@requires_tools("soffice", "pdftotext", "fc-match")
+def test_identity_numbers_do_not_wrap_in_a_slightly_wider_font(tmp_path: Path) -> None:
+    """A viewer without Times New Roman substitutes another font: with Liberation Sans (Arial's
+    metrics, digits 11 % wider) every identity number still prints on one line — also where the
+    other columns claim every millimetre, so the number column gets exactly its estimate. (Not
+    so in the extreme draft, whose running-text columns keep their base width: there the number
+    column cannot get its width whatever the font.)"""
+    if _resolved("Liberation Sans", _fontconfig(tmp_path)) != "Liberation Sans":
+        if IN_CI:
+            raise AssertionError("Liberation Sans is missing: install fonts-liberation")
+        pytest.skip("needs Liberation Sans (fonts-liberation)")
+    draft = maximal_draft()
+    for member in draft.data["team"]["members"]:
+        for key in ("department", "title", "specialty", "task"):
+            member[key] = "知识产权运营中心"  # short values: each column wants its two lines' width
+    source = tmp_path / "tight.docx"
+    # LibreOffice maps a missing Times New Roman to Liberation Serif itself, whatever fontconfig
+    # says: name the wider font in the file, as a viewer substituting it would use it.
+    with zipfile.ZipFile(io.BytesIO(render_docx(draft))) as src, zipfile.ZipFile(source, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info).replace(b'"Times New Roman"', b'"Liberation Sans"'))
+    text = "\n".join(_pdf_pages(convert_with_libreoffice(source, tmp_path)))
+    lines = [line.replace(" ", "") for line in text.splitlines()]
+    numbers = [m["id_number"] for m in draft.get("team.members")]
+    assert [n for n in numbers if not any(n in line for line in lines)] == []
 
 
 def test_empty_draft_renders_in_draft_mode() -> None:
