@@ -4,9 +4,10 @@
 2. On Windows, Inno Setup's compiler (iscc) turns it into dist/shenbao-<version>-setup.exe.
 3. It prints the bundle's size and its ten largest parts.
 
-Options: ``--no-installer`` skips step 2, ``--estimate`` also prints the size of the folder
-compressed with LZMA2 (what Inno Setup's ``lzma2/ultra64`` solid compression comes close to),
-``--dist``/``--work`` move the output and PyInstaller's work folder.
+Options: ``--no-installer`` skips step 2 and ``--installer-only`` step 1 (to sign the programs
+in between); ``--sign COMMAND`` signs the setup program and its uninstaller; ``--estimate`` also
+prints the size of the folder compressed with LZMA2 (what Inno Setup's ``lzma2/ultra64`` solid
+compression comes close to); ``--dist``/``--work`` move the output and PyInstaller's work folder.
 """
 
 from __future__ import annotations
@@ -122,14 +123,20 @@ def find_iscc() -> str | None:
     return None
 
 
-def run_iscc(bundle: Path, dist: Path) -> None:
+def run_iscc(bundle: Path, dist: Path, sign: str | None = None) -> Path:
+    """Compile the installer; ``sign`` is a signing command with ``$f`` for the file (Inno's
+    SignTool syntax), used for the setup program and its uninstaller."""
     iscc = find_iscc()
     if iscc is None:
         sys.exit("Inno Setup (ISCC.exe) not found: install Inno Setup 6.3+ (e.g. choco install innosetup) "
                  "or pass --no-installer.")
-    subprocess.run([iscc, f"/DBundleDir={bundle}", f"/DOutputDir={dist}", f"/DAppVersion={version()}", str(ISS)],
-                   check=True)
-    print(f"Installer: {dist / f'shenbao-{version()}-setup.exe'}")
+    command = [iscc, f"/DBundleDir={bundle}", f"/DOutputDir={dist}", f"/DAppVersion={version()}"]
+    if sign:
+        command += ["/DSign", f"/Sshenbaosign={sign}"]
+    subprocess.run([*command, str(ISS)], check=True)
+    setup = dist / f"shenbao-{version()}-setup.exe"
+    print(f"Installer: {setup} ({mb(setup.stat().st_size).strip()})")
+    return setup
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,13 +144,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--work", type=Path, default=ROOT / "build")
     parser.add_argument("--no-installer", action="store_true", help="only the PyInstaller folder")
+    parser.add_argument("--installer-only", action="store_true",
+                        help="skip PyInstaller: build the installer from the existing dist/shenbao (signed in between)")
     parser.add_argument("--estimate", action="store_true", help="also print the LZMA2-compressed size")
+    parser.add_argument("--sign", metavar="COMMAND",
+                        help='sign setup and uninstaller, e.g. "signtool sign /fd SHA256 /f cert.pfx /p PW $f"')
     args = parser.parse_args(argv)
     dist = args.dist.resolve()
-    bundle = run_pyinstaller(dist, args.work.resolve())
+    bundle = dist / NAME if args.installer_only else run_pyinstaller(dist, args.work.resolve())
     report(bundle, estimate=args.estimate)
     if sys.platform == "win32" and not args.no_installer:
-        run_iscc(bundle, dist)
+        run_iscc(bundle, dist, args.sign)
     return 0
 
 

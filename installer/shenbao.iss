@@ -75,6 +75,11 @@ ChangesAssociations=yes
 CloseApplications=yes
 RestartApplications=no
 UsePreviousAppDir=yes
+#ifdef Sign
+; build.py --sign "...": iscc gets /Sshenbaosign=COMMAND; signs this setup and the uninstaller.
+SignTool=shenbaosign
+SignedUninstaller=yes
+#endif
 
 [Languages]
 Name: "chs"; MessagesFile: "{#ChineseMessages}"
