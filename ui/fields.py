@@ -211,10 +211,14 @@ class FieldEditor(QWidget):
             for w in (self.input, self.message):
                 style.unpolish(w)
                 style.polish(w)
-        self.input.setToolTip("\n".join(messages))
-        self.message.setText("\n".join(messages))
-        self.message.setVisible(bool(messages))
-        self._set_icon(level)
+            self._set_icon(level)
+        text = "\n".join(messages)
+        if self.message.text() != text:
+            self.input.setToolTip(text)
+            self.message.setText(text)
+            self.message.setVisible(bool(messages))
+            if getattr(self, "_icon_action", None) is not None:
+                self._icon_action.setToolTip(text)
 
     def _set_icon(self, level: str) -> None:
         pass

@@ -42,6 +42,7 @@ class PartPage(QWidget):
         self.paths: set[str] = set()      # declared paths (no row indexes) shown on this page
         self.editors: list[FieldEditor] = []
         self.tables: dict[str, TableEditor] = {}
+        self._conditions: dict[str, tuple[str, bool]] = {}  # path -> the state last shown
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(24, 16, 24, 24)
         self.layout_.setSpacing(10)
@@ -106,16 +107,25 @@ class PartPage(QWidget):
         for editor in self.editors:
             req = editor.fdef.required
             if req.when is not None:
-                needed = CONDITIONS[req.when](draft)
-                editor.setVisible(needed or bool(editor.session.get(editor.path)))
+                state = ("shown", CONDITIONS[req.when](draft) or bool(editor.session.get(editor.path)))
             elif req.unless is not None:
-                exempt = CONDITIONS[req.unless](draft)
-                editor.set_hint(f"{EXEMPT}：{editor.fdef.hint.strip('（）')}" if exempt else "")
-                editor.input.setPlaceholderText(EXEMPT if exempt else editor.fdef.hint)
-                editor.input.setProperty("exempt", exempt)
+                state = ("exempt", CONDITIONS[req.unless](draft))
             elif editor.path in park_names:
-                park = draft.get(park_names[editor.path]) == "科技型园区"
-                editor.set_hint(editor.fdef.hint if park else "")
+                state = ("park", draft.get(park_names[editor.path]) == "科技型园区")
+            else:
+                continue
+            if self._conditions.get(editor.path) == state:
+                continue  # nothing to redraw (this runs on every change)
+            self._conditions[editor.path] = state
+            kind, on = state
+            if kind == "shown":
+                editor.setVisible(on)
+            elif kind == "exempt":
+                editor.set_hint(f"{EXEMPT}：{editor.fdef.hint.strip('（）')}" if on else "")
+                editor.input.setPlaceholderText(EXEMPT if on else editor.fdef.hint)
+                editor.input.setProperty("exempt", on)
+            else:
+                editor.set_hint(editor.fdef.hint if on else "")
 
 
 def _cell_frame(kind: str) -> QFrame:

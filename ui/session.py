@@ -25,7 +25,7 @@ from forms.fieldtypes import TYPES
 from forms.model import RESET, SET, Change, DraftModel
 from forms.problems import Problem
 from forms.store import Store, StoreError
-from forms.validate import validate
+from forms.validate import validate, validate_field
 from ui.commands import ChangesCommand, SetValueCommand
 from ui.worker import run_in_thread
 
@@ -36,6 +36,11 @@ RETRY_DELAY_MS = 2000  # after a failed save
 #: Re-check the changed paths one by one up to this many; above, validate the whole draft (a
 #: leader's ID number touches every member row: ~500 paths cost 4× a full validate).
 FULL_CHECK_ABOVE = 60
+#: Codes the named cross-field rules report (spec §3). A keystroke re-checks the field's own
+#: value at once and keeps these until the debounced whole-draft check has run the rules.
+RULE_CODES = frozenset({"park_company_missing", "uscc_nature_mismatch", "duplicate_id", "gender_mismatch",
+                        "leader_not_in_members", "partnership_under_3_years", "year_invalid",
+                        "unrenderable_char"})
 
 
 class DraftSession(QObject):
@@ -63,7 +68,9 @@ class DraftSession(QObject):
         self._token = 0  # typing token: edits with the same token merge into one undo command
         self._unsubscribe: Callable[[], None] | None = self.model.subscribe(self._on_model_change)
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
-        self._check_timer.timeout.connect(self.check_now)
+        self._check_timer.timeout.connect(self._on_check_timer_timeout)
+        self._check_pool = QThreadPool(self)
+        self._check_pool.setMaxThreadCount(1)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._on_save_timer_timeout)
 
@@ -156,10 +163,16 @@ class DraftSession(QObject):
         self.changed.emit(change)
 
     def _recheck(self, change: Change) -> None:
-        """The changed field's problems at once (the whole draft follows, debounced)."""
+        """The changed field's own problems at once; the rules and the whole draft follow
+        (debounced, on a worker thread). Rows inserted, removed or moved, and a replaced draft,
+        are discrete actions: their dependents are checked at once (``forms.dependents``)."""
         draft = self.draft
         if change.kind == RESET:
             self.problems = validate(draft)
+        elif change.kind == SET:
+            path = change.path
+            kept = [p for p in self.problems if p.path != path or p.code in RULE_CODES]
+            self.problems = kept + validate_field(draft, path)
         else:
             paths = dependents(draft, change.touches())
             if len(paths) > FULL_CHECK_ABOVE:  # a whole list: one full check is cheaper
@@ -170,13 +183,34 @@ class DraftSession(QObject):
                 self.problems = kept + check_paths(draft, paths)
         self.problems_changed.emit(self.problems)
 
-    def check_now(self) -> None:
-        """Validate the whole draft now (what ``validate --json`` prints)."""
-        self._check_timer.stop()
-        self.problems = validate(self.draft)
-        self.fingerprint = self.draft.fingerprint()
+    def _on_check_timer_timeout(self) -> None:
+        """The debounced whole-draft check, on a snapshot in a worker thread."""
+        if self._closed:
+            return
+        revision = self.model.revision
+        run_in_thread(_full_check, self.model.snapshot(),
+                      on_done=partial(self._on_full_check_done, revision),
+                      on_error=self._on_full_check_failed, pool=self._check_pool)
+
+    def _on_full_check_done(self, revision: int, result: tuple[list[Problem], str]) -> None:
+        if self._closed or revision != self.model.revision:
+            return  # the draft changed meanwhile: the next check (already due) will report
+        self._apply_full_check(*result)
+
+    def _on_full_check_failed(self, exc: BaseException) -> None:
+        if not self._closed:
+            raise exc
+
+    def _apply_full_check(self, problems: list[Problem], fingerprint: str) -> None:
+        self.problems = problems
+        self.fingerprint = fingerprint
         self.problems_changed.emit(self.problems)
         self.checked.emit()
+
+    def check_now(self) -> None:
+        """Validate the whole draft now, on this thread (what ``validate --json`` prints)."""
+        self._check_timer.stop()
+        self._apply_full_check(*_full_check(self.draft))
 
     # -- saving -------------------------------------------------------------------------
 
@@ -250,11 +284,16 @@ class DraftSession(QObject):
     def close(self) -> None:
         self.flush()
         self._closed = True
+        self._check_pool.waitForDone()
         self._check_timer.stop()
         self._save_timer.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+
+
+def _full_check(draft: Draft) -> tuple[list[Problem], str]:
+    return validate(draft), draft.fingerprint()
 
 
 def _row_paths(change: Change) -> Callable[[str], bool]:
