@@ -79,9 +79,11 @@ def _check(draft: Draft, kind: str, *, draft_mode: bool, simplex: bool,
     if kind == "docx" and simplex:
         raise _refused(SIMPLEX_IN_WORD)
     from forms.validate import validate
+    from pdf.merge import quiet_pypdf
 
     copy = draft.copy()
-    problems = tuple(validate(copy, today))
+    with quiet_pypdf():  # validation reads the attachments: pypdf's repair notes are not ours
+        problems = tuple(validate(copy, today))
     errors = tuple(p for p in problems if p.is_error)
     if errors and not draft_mode:
         raise _refused(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,17 +57,31 @@ class Prepared:
         return 1
 
 
+_quiet_lock = threading.Lock()
+_quiet_depth = 0
+_quiet_saved = logging.NOTSET
+
+
 @contextmanager
 def quiet_pypdf():
-    """pypdf logs its repairs of broken files ("EOF marker not at start of line") as warnings;
-    the verdict is ours to report, so keep them off the user's console while we read."""
+    """pypdf logs its repairs of broken files ("EOF marker not at start of line", "incorrect
+    startxref pointer") as warnings; the verdict is ours to report, so keep them off the user's
+    console while we read. Thread-safe: the level is lowered by the first of overlapping users
+    (threads) and restored by the last."""
+    global _quiet_depth, _quiet_saved
     logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
+    with _quiet_lock:
+        if _quiet_depth == 0:
+            _quiet_saved = logger.level
+            logger.setLevel(logging.ERROR)
+        _quiet_depth += 1
     try:
         yield
     finally:
-        logger.setLevel(level)
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0:
+                logger.setLevel(_quiet_saved)
 
 
 def _fail(item: Prepared, reason: str, draft_mode: bool) -> Prepared:

@@ -4,6 +4,8 @@ refuses options a renderer cannot honour and unknown kinds, writes atomically.""
 from __future__ import annotations
 
 import io
+import logging
+import threading
 
 import pytest
 from pypdf import PdfReader
@@ -12,6 +14,7 @@ from forms.display import DRAFT_MARK
 from forms.problems import RenderRefused
 from forms.sample import sample_draft
 from pdf.export import Printed, export, export_bytes, kind_of, prepare_fonts
+from pdf.merge import quiet_pypdf
 from pdf.render import render_pdf
 from tests.pdf.pdftools import normalize, pdftotext
 from tests.tools import requires_tools
@@ -119,3 +122,48 @@ def test_the_callers_draft_is_not_touched():
     prepare_fonts()  # idempotent
     export_bytes(draft, "pdf", draft_mode=True)
     assert draft.canonical_json() == before
+
+
+def test_pypdf_repair_notes_stay_off_the_console(caplog):
+    """An attachment with a wrong startxref pointer prints; pypdf's notes about repairing it
+    ("incorrect startxref pointer") are not the user's business (issue 9 item 12)."""
+    draft = sample_draft()
+    name = draft.get("attachments")[0]["file"]
+    blob = draft.files[name]
+    pointer = blob[blob.rfind(b"startxref"):].split()[1]
+    draft.files[name] = blob.replace(b"startxref\n" + pointer, b"startxref\n" + str(int(pointer) - 800).encode())
+    level = logging.getLogger("pypdf").level
+    with caplog.at_level(logging.WARNING):
+        _, printed = export_bytes(draft)
+    assert printed.problems == ()
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == []
+    assert logging.getLogger("pypdf").level == level  # restored afterwards
+
+
+def test_quiet_pypdf_is_thread_safe():
+    """Overlapping users (a preview worker and an export) each silence pypdf; the first to
+    leave must not turn the notes back on for the other, the last restores the level."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    entered = [threading.Event(), threading.Event()]
+    leave = [threading.Event(), threading.Event()]
+    left = [threading.Event(), threading.Event()]
+
+    def user(k):
+        with quiet_pypdf():
+            entered[k].set()
+            leave[k].wait(10)
+        left[k].set()
+
+    threads = [threading.Thread(target=user, args=(k,)) for k in (0, 1)]
+    threads[0].start()
+    entered[0].wait(10)
+    threads[1].start()
+    entered[1].wait(10)
+    leave[0].set()  # the first in leaves first
+    left[0].wait(10)
+    assert logger.getEffectiveLevel() == logging.ERROR  # still quiet for the other
+    leave[1].set()
+    for t in threads:
+        t.join(10)
+    assert logger.level == level
