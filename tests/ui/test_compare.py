@@ -87,8 +87,9 @@ def test_a_member_found_by_name_when_the_number_was_corrected(window):
 
 def test_compare_view_merges_the_values_taken_and_keeps_the_earlier_state(qtbot, window, tmp_path):
     session = window.session
+    path = send_back(window, tmp_path, colleagues_version(session.snapshot()))
+    session.edit("unit.address", "上海市浦东新区刚改的地址1号")  # typed just now: not yet autosaved
     before = session.snapshot()
-    path = send_back(window, tmp_path, colleagues_version(before))
     flow, dialog = open_compare(qtbot, window, path)
     assert not dialog.merge_button.isEnabled()  # nothing taken yet
     dialog.set_taken([index_of(dialog, FIELD, "unit.name"), index_of(dialog, ADDED, "team.members")])

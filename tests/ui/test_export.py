@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import docx
-from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pypdf import PdfReader
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from pdf.export import export_bytes
 from ui import operations

@@ -4,10 +4,10 @@ the printer at their real size, A4, and an explicit revision (打印) is recorde
 from __future__ import annotations
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
-from pypdf import PdfReader
 
 from forms.validate import validate
 from pdf.export import export_bytes
