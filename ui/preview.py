@@ -304,6 +304,9 @@ class PreviewWindow(QDialog):
             return
         index = max(0, min(index, self._doc.pageCount() - 1))
         self.view.pageNavigator().jump(index, QPointF(), self.view.zoomFactor())
+        labels = self.facing.page_labels()
+        if self.facing_button.isChecked() and index < len(labels):
+            self.facing.ensureWidgetVisible(labels[index], 0, FACING_GAP)
         self.page_box.blockSignals(True)
         self.page_box.setValue(index + 1)
         self.page_box.blockSignals(False)

@@ -28,14 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from forms.draft import DraftInputError, load_draft_json
-from forms.draftfile import ENCRYPTED_MAGIC, PassphraseNeeded, WrongPassphrase, read_draft_file
+from forms.draftfile import PassphraseNeeded, WrongPassphrase, is_draft_file, read_draft_file
 from forms.store import NoSuchDraft, StoreError
 from ui.compare import KEEP_SEPARATE, CompareDialog
 from ui.exporting import ask_save_path, last_dir, remember_dir, tell
 from ui.worker import run_in_thread
 
 MIN_PASSPHRASE = 8
-SQLITE_MAGIC = b"SQLite format 3\x00"
 WEAK, FAIR, STRONG = "弱", "中", "强"
 _STRENGTH_COLOURS = {WEAK: "#b3261e", FAIR: "#9a6700", STRONG: "#1d5e20"}
 
@@ -240,20 +239,6 @@ class PassphraseDialog(QDialog):
             self.reject()
             return
         super().accept()
-
-
-def is_draft_file(path: Path) -> bool:
-    """A .shenbao file (by its name, or by its first bytes when the name says nothing)."""
-    if path.suffix.lower() == ".shenbao":
-        return True
-    if path.suffix.lower() == ".json":
-        return False
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(ENCRYPTED_MAGIC))
-    except OSError:
-        return False
-    return head.startswith((ENCRYPTED_MAGIC, SQLITE_MAGIC))
 
 
 class ImportFlow(QObject):
