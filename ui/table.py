@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QStyle, QStyledItemDelegate,
@@ -80,6 +80,8 @@ class ListTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.session, self.list_path, self.columns = session, list_path, columns
         self._marks: dict[tuple[int, str], list[Problem]] = {}
+        self._rows_of = None
+        self._rows: list[dict] = []
         session.changed.connect(self._on_session_changed)
         session.problems_changed.connect(self._on_session_problems_changed)
         self._on_session_problems_changed(session.problems)
@@ -87,7 +89,12 @@ class ListTableModel(QAbstractTableModel):
     # -- reading --------------------------------------------------------------------------
 
     def rows(self) -> list[dict]:
-        return self.session.get(self.list_path) or []
+        """The live list (the model changes it in place; a new draft means a new list)."""
+        draft = self.session.draft
+        if draft is not self._rows_of:
+            rows = draft.get(self.list_path)  # not `or []`: an empty list is the live one too
+            self._rows_of, self._rows = draft, rows if rows is not None else []
+        return self._rows
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows())
@@ -217,10 +224,18 @@ class ListTableModel(QAbstractTableModel):
                 where = split_row_path(p.path)
                 if where and where[0] == self.list_path:
                     marks.setdefault((where[1], where[2]), []).append(p)
-        if marks != self._marks:
-            self._marks = marks
-            if self.rowCount():
-                self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(self.columns) - 1))
+        if marks == self._marks:
+            return
+        changed = {key for key in marks.keys() | self._marks.keys() if marks.get(key) != self._marks.get(key)}
+        self._marks = marks
+        keys = [c.key for c in self.columns]
+        for row, key in changed:
+            if row < self.rowCount() and key in keys:
+                index = self.index(row, keys.index(key))
+                self.dataChanged.emit(index, index, MARK_ROLES)
+
+
+MARK_ROLES = [Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole]
 
 
 def _cell_value(fdef: FieldDef, text: str) -> Any:
@@ -260,6 +275,8 @@ class ListTableView(QTableView):
 
     def __init__(self, model: ListTableModel, parent=None):
         super().__init__(parent)
+        self._width_timer = QTimer(self, singleShot=True, interval=0)
+        self._width_timer.timeout.connect(self._after_width_change)
         self.setModel(model)
         self.setObjectName(model.list_path)
         self.setItemDelegate(CellDelegate(model.columns, self))
@@ -275,13 +292,41 @@ class ListTableView(QTableView):
             if column.fdef.type in ("id", "uscc", "account", "phone", "date", "year"):
                 header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         header.setMinimumSectionSize(48)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.verticalHeader().sectionResized.connect(self._fit_height)
-        model.rowsInserted.connect(self._fit_height)
+        model.rowsInserted.connect(self._on_model_rows_inserted)
         model.rowsRemoved.connect(self._fit_height)
-        model.modelReset.connect(self._fit_height)
+        model.modelReset.connect(self._on_model_reset)
+        model.layoutChanged.connect(self._on_model_reset)
+        model.dataChanged.connect(self._on_model_data_changed)
+        header.sectionResized.connect(self._on_header_section_resized)
+        self.resizeRowsToContents()
+        self._fit_height()
+
+    # Rows are as tall as their wrapped text; only the rows that changed are measured again
+    # (ResizeToContents would measure all 60 rows on every keystroke's mark).
+    def _on_model_rows_inserted(self, parent, first: int, last: int) -> None:
+        for row in range(first, last + 1):
+            self.resizeRowToContents(row)
+        self._fit_height()
+
+    def _on_model_reset(self, *args) -> None:
+        self.resizeRowsToContents()
+        self._fit_height()
+
+    def _on_model_data_changed(self, top, bottom, roles=()) -> None:
+        if roles and Qt.ItemDataRole.DisplayRole not in roles:
+            return
+        for row in range(top.row(), bottom.row() + 1):
+            self.resizeRowToContents(row)
+        self._fit_height()
+
+    def _on_header_section_resized(self, *args) -> None:
+        self._width_timer.start()  # once, after all columns have their new widths
+
+    def _after_width_change(self) -> None:
+        self.resizeRowsToContents()
         self._fit_height()
 
     def table_model(self) -> ListTableModel:
@@ -291,8 +336,7 @@ class ListTableView(QTableView):
         """Show every row (the page scrolls, not the table), as on paper."""
         rows = self.model().rowCount()
         height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
-        height += sum(self.rowHeight(r) or self.verticalHeader().defaultSectionSize() for r in range(rows))
-        height += self.verticalHeader().defaultSectionSize() if rows == 0 else 0
+        height += self.verticalHeader().length() if rows else self.verticalHeader().defaultSectionSize()
         self.setFixedHeight(min(height + 4, 100000))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
