@@ -469,6 +469,9 @@ def attachment_file(base_dir: Path, name: str, limit: int | None = None
         given = base / name
         path = given.resolve()
         if Path(name).is_absolute() or not path.is_relative_to(base):
+            inside = Path(os.path.normpath(given)).is_relative_to(base)
+            if not Path(name).is_absolute() and inside and given.is_symlink():
+                return None, ("attachment_invalid.link_outside", {})
             return None, ("attachment_invalid.outside", {})
         try:
             link = given.lstat()

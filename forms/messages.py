@@ -96,6 +96,8 @@ TEMPLATES: dict[str, str] = {
                                     "请把文件放到该文件夹中或重新选择。",
     "attachment_invalid.outside": "{subject}的文件“{name}”不在草稿 JSON 文件所在的文件夹内，为安全起见没有读取，"
                                   "请把文件放到该文件夹中或重新选择。",
+    "attachment_invalid.link_outside": "{subject}的文件“{name}”是指向草稿 JSON 文件所在文件夹以外的链接，"
+                                       "为安全起见没有读取，请选择文件本身。",
     "attachment_invalid.not_regular": "{subject}的文件“{name}”是{what}，不是普通文件，请重新选择 PDF、PNG 或 JPEG 文件。",
     "attachment_invalid.too_large": "{subject}的文件“{name}”过大（{size}），上限 {limit}，请压缩或拆分后再添加。",
     "attachment_invalid.unreadable": "{subject}的文件“{name}”无法读取（{reason}），请重新选择文件。",

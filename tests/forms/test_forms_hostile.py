@@ -244,6 +244,7 @@ def test_a_link_out_of_the_folder_is_not_followed(tmp_path: Path) -> None:
     (inner / "innocent.pdf").symlink_to(tmp_path / "secret.pdf")
     draft = _draft_naming(inner, "innocent.pdf")
     assert draft.files == {}
+    assert "文件夹以外的链接" in _attachment_message(draft)
 
 
 def test_an_attachment_that_is_a_folder_says_so(tmp_path: Path) -> None:
