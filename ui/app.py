@@ -23,15 +23,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def _single_instance(paths: list[str], window_holder: list) -> tuple[bool, object | None]:
-    """(handed over, server). Skipped when the module is not there."""
-    try:
-        from ui.single_instance import InstanceServer, hand_over
-    except ImportError:
-        return False, None
-    if hand_over(paths):
+def _single_instance(paths: list[str], window_holder: list, store_path: Path | None) -> tuple[bool, object | None]:
+    """(handed over to a running editor on the same store, this editor's server)."""
+    from ui.single_instance import InstanceServer, hand_over
+
+    if hand_over(paths, store_path=store_path):
         return True, None
-    server = InstanceServer()
+    server = InstanceServer(store_path=store_path)
     server.listen()
 
     def received(received_paths: list) -> None:
@@ -46,7 +44,7 @@ def run(paths: list[str], *, store_path: Path | None = None) -> int:
     """Open the editor; returns the process exit code."""
     app = make_application()
     holder: list[MainWindow] = []
-    handed, server = _single_instance([str(Path(p).resolve()) for p in paths], holder)
+    handed, server = _single_instance([str(Path(p).resolve()) for p in paths], holder, store_path)
     if handed:
         return 0
     try:
@@ -61,6 +59,6 @@ def run(paths: list[str], *, store_path: Path | None = None) -> int:
     if paths:
         window.open_paths([str(p) for p in paths])
     code = app.exec()
+    server.close()
     store.close()
-    del server
     return code
