@@ -335,6 +335,41 @@ def label_lines(text: str, avail: float, measure: Callable[[str], float], *, mos
     return [text]
 
 
+#: The dots between the parts of a transcribed name (阿卜杜勒·艾尼).
+NAME_DOTS = frozenset("·・•‧")
+
+
+def name_lines(text: str, avail: float, measure: Callable[[str], float]) -> list[str]:
+    """A name as lines for a cell ``avail`` wide: whole when it fits; else cut after its middle
+    dots, as many parts on a line as fit (阿卜杜勒· / 艾尼, never 阿卜杜 / 勒·艾尼). A part too
+    long for a line is left to the renderer's own wrapping."""
+    if measure(text) <= avail or not any(ch in NAME_DOTS for ch in text[:-1]):
+        return [text]
+    parts, start = [], 0
+    for i, ch in enumerate(text[:-1]):
+        if ch in NAME_DOTS:
+            parts.append(text[start:i + 1])
+            start = i + 1
+    parts.append(text[start:])
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if measure(lines[-1] + part) <= avail:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return lines
+
+
+def name_halves(text: str, measure: Callable[[str], float] = _ems) -> list[str]:
+    """A name on two lines: cut after the middle dot that makes the wider line narrowest
+    (阿卜杜勒· / 艾尼); a name without one as :func:`chunks` cuts it."""
+    cuts = [i + 1 for i, ch in enumerate(text[:-1]) if ch in NAME_DOTS]
+    if not cuts:
+        return chunks(text, 2, measure)
+    best = min(cuts, key=lambda c: (max(measure(text[:c]), measure(text[c:])), -c))
+    return [text[:best], text[best:]]
+
+
 def centred(span: int, text: str, fits: bool) -> bool:
     """Whether a value is centred in its cell: in a single-column cell when it fits on one line
     or is short (学历, 职务); longer values and values across columns read from the left."""
@@ -423,7 +458,7 @@ def needs(text: str, kind: str | None, measure: Callable[[str], float], pad: flo
         if len(text) <= NAME_ONE_LINE:
             return (0.0, full, full, full)
         if len(text) <= 2 * NAME_ONE_LINE:
-            halves = chunks(text, 2, measure)
+            halves = name_halves(text, measure)
             half = full if _orphans(halves) else max(measure(p) for p in halves) + pad
             return (0.0, half, full, full)
         five = measure(text[:NAME_ONE_LINE]) + pad

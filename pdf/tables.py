@@ -185,6 +185,9 @@ class TableBuilder:
         elif cell.kind == "hard":  # the number on its own line, （护照或其他） below
             lines = grid.hard_lines(cell.text, avail, colwidths.measurer(self.st["cell"]))
             text = "<br/>".join(markup(p) for p in lines)
+        elif cell.kind == "name":  # cut after its middle dots: 阿卜杜勒· / 艾尼
+            lines = grid.name_lines(cell.text, avail, colwidths.measurer(self.st["cell"]))
+            text = "<br/>".join(markup(p) for p in lines)
         else:
             text = markup(cell.text)
         return CJKParagraph(text, self.st["cell_center" if short else "cell"])

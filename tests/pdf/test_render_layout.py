@@ -25,6 +25,8 @@ from pdf.fonts import SONG, register_fonts
 from pdf.parts import BUILDERS
 from pdf.render import render_document
 from pdf.styles import styles
+from tests.pdf.pdftools import pdftotext
+from tests.tools import requires_tools
 from pdf.tables import TableBuilder
 from pdf.textlayer import markup
 from tests.drafts import CAPABILITY_ZI, PLAN_ZI, maximal_draft
@@ -364,3 +366,30 @@ def test_longest_valid_unit_name_keeps_the_cover_on_one_page():
     result = render_document(draft)
     assert result.marks.page_kinds[:3] == ["cover", "cover_back", "body"]
     assert result.areas["cover_seal"].page == 1
+
+
+def test_name_lines_cut_after_middle_dots():
+    ems = grid._ems
+    assert grid.name_lines("阿卜杜勒·艾尼", 10, ems) == ["阿卜杜勒·艾尼"]  # fits
+    assert grid.name_lines("阿卜杜勒·艾尼", 5, ems) == ["阿卜杜勒·", "艾尼"]
+    assert grid.name_lines("克里斯蒂安·约翰内斯·冯·霍恩海姆", 8, ems) == ["克里斯蒂安·", "约翰内斯·冯·", "霍恩海姆"]
+    assert grid.name_lines("欧阳晓岚娜", 3, ems) == ["欧阳晓岚娜"]  # no dot: the renderer wraps
+    assert grid.name_halves("阿卜杜勒·艾尼") == ["阿卜杜勒·", "艾尼"]
+    assert grid.name_halves("买买提·艾力·阿不都") == ["买买提·艾力·", "阿不都"]
+
+
+@requires_tools("pdftotext")
+@pytest.mark.parametrize("names", [("欧阳晓岚娜", "阿卜杜勒·艾尼"), ("张三", "阿卜杜勒·艾尼")])
+def test_a_long_name_breaks_at_its_middle_dot(names, tmp_path):
+    """阿卜杜勒· / 艾尼, never 阿卜杜 / 勒·艾尼 (a part wider than the cell itself still wraps)."""
+    draft = sample_draft()
+    draft.data["attachments"], draft.files = [], {}
+    for member, name in zip(draft.data["team"]["members"][1:], names):
+        member["name"] = name
+    out = tmp_path / "names.pdf"
+    out.write_bytes(render_document(draft).pdf)
+    lines = [line.strip() for line in pdftotext(out).splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("阿卜"))
+    name_lines = lines[start:start + 3]
+    assert "艾尼" in name_lines or "阿卜杜勒·艾尼" in name_lines[0], name_lines
+    assert not any("·艾" in line and line != "阿卜杜勒·艾尼" for line in name_lines), name_lines
