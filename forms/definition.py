@@ -163,6 +163,8 @@ class Form:
     source: Path | None = None
     #: Parameters of the named display formats (``nature: {other: unit.nature_other}``).
     formats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Parameters of the named conditions (``nature_is_other: {nature: unit.nature}``).
+    conditions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     # -- lookup -------------------------------------------------------------------------
 
@@ -305,6 +307,10 @@ def _table_places(form: Form, part: dict, put: Callable[[str, list[str]], None])
             header = row_header
 
 
+def _all_fields(form: Form) -> list[FieldDef]:
+    return [form.field(p) for p in form.all_paths()]
+
+
 def _places(form: Form) -> dict[str, tuple[str, ...]]:
     """Every declared path -> its place in words (see :meth:`Form.where`)."""
     printed = _cell_places(form)
@@ -352,7 +358,7 @@ def _strip_indexes(path: str) -> str:
 # --------------------------------------------------------------------------- the loader
 
 _TOP_KEYS = {"form", "title", "issuer", "period", "renamed", "removed", "replaces", "records",
-             "choice_lists", "fields", "rules", "formats", "parts"}
+             "choice_lists", "fields", "rules", "formats", "conditions", "parts"}
 _FIELD_KEYS = {"path", "key", "type", "label", "hint", "required", "printed", "choices",
                "default", "max_zi", "max_chars", "record", "min_items", "id_type_key"}
 _CELL_KEYS = {"label", "text", "field", "key", "index", "blank", "span", "rowspan", "format",
@@ -487,9 +493,8 @@ def _check_cell_refs(source: Path, form_paths: set[str], part: dict, formats: Ma
             fmt = formats.get(cell["format"])
             if fmt is None:
                 raise DefinitionError(f"{_where(source, cell)}: unknown format {cell['format']!r}")
-            if getattr(fmt, "path_params", ()) and cell["format"] not in declared_formats:
-                raise DefinitionError(f"{_where(source, cell)}: format {cell['format']!r} needs its "
-                                      f"parameters under 'formats:' ({', '.join(fmt.path_params)})")
+            _check_declared(source, {cell["format"]: cell.get("__line__", 0)}, formats, declared_formats,
+                            "format")
 
     kind = part["kind"]
     for key in ("field", "unit_field", "date_field"):
@@ -529,29 +534,40 @@ def _check_cell_refs(source: Path, form_paths: set[str], part: dict, formats: Ma
             col += int(cell.get("span", 1))
 
 
-def _parse_formats(source: Path, raw: Any, formats: Mapping[str, Any], paths: set[str]) -> dict:
-    """The ``formats:`` section: each named format's path parameters (checked like a rule's)."""
+def _parse_params(source: Path, raw: Any, registry: Mapping[str, Any], paths: set[str], what: str) -> dict:
+    """A ``formats:`` or ``conditions:`` section: the path parameters of each named entry of
+    ``registry`` (checked like a rule's: known name, exactly its parameters, known paths)."""
     out: dict[str, dict[str, Any]] = {}
     if raw is None:
         return out
     if not isinstance(raw, dict):
-        raise DefinitionError(f"{source.name}: formats must be a mapping")
+        raise DefinitionError(f"{source.name}: {what}s must be a mapping")
     for name, params in raw.items():
         if name == "__line__":
             continue
-        fmt = formats.get(name)
-        if fmt is None:
-            raise DefinitionError(f"{_where(source, raw)}: unknown format {name!r}")
+        entry = registry.get(name)
+        if entry is None:
+            raise DefinitionError(f"{_where(source, raw)}: unknown {what} {name!r}")
         params = _strip_lines(params or {})
-        expected = set(getattr(fmt, "path_params", ()))
+        expected = set(getattr(entry, "path_params", ()))
         if not isinstance(params, dict) or set(params) != expected:
-            raise DefinitionError(f"{_where(source, raw)}: format {name} takes {sorted(expected)}, "
+            raise DefinitionError(f"{_where(source, raw)}: {what} {name} takes {sorted(expected)}, "
                                   f"got {sorted(params) if isinstance(params, dict) else params!r}")
         for value in params.values():
             if value not in paths:
-                raise DefinitionError(f"{_where(source, raw)}: format {name}: unknown path {value!r}")
+                raise DefinitionError(f"{_where(source, raw)}: {what} {name}: unknown path {value!r}")
         out[name] = params
     return out
+
+
+def _check_declared(source: Path, used: dict[str, int], registry: Mapping[str, Any],
+                    declared: Mapping[str, Any], what: str) -> None:
+    """Every used entry that reads paths has them declared in its section."""
+    for name, line in used.items():
+        params = getattr(registry[name], "path_params", ())
+        if params and name not in declared:
+            raise DefinitionError(f"{source.name}:{line}: {what} {name!r} needs its parameters under "
+                                  f"'{what}s:' ({', '.join(params)})")
 
 
 def load_form(source: Path, *, rules: Mapping[str, Any] = RULES,
@@ -620,7 +636,11 @@ def load_form(source: Path, *, rules: Mapping[str, Any] = RULES,
             raise DefinitionError(f"{source.name}: renamed path {old!r} still declared")
     for ref in form.rules:
         rules[ref.name].check_params(form, ref, source)
-    object.__setattr__(form, "formats", _parse_formats(source, raw.get("formats"), formats, paths))
+    object.__setattr__(form, "formats", _parse_params(source, raw.get("formats"), formats, paths, "format"))
+    object.__setattr__(form, "conditions",
+                       _parse_params(source, raw.get("conditions"), conditions, paths, "condition"))
+    used = {name: f.line for f in _all_fields(form) for name in (f.required.when, f.required.unless) if name}
+    _check_declared(source, used, conditions, form.conditions, "condition")
     part_ids = set()
     for part in raw["parts"]:
         if not isinstance(part, dict) or part.get("kind") not in PART_KINDS:

@@ -39,18 +39,32 @@ def _key_of_type(form: "Form", record_path: str, ftype: str) -> str | None:
 # --------------------------------------------------------------------------- conditions
 
 
-def _bank_not_needed(draft: "Draft") -> bool:
-    return draft.get("unit.nature") == "公益一类事业单位" or bool(draft.get("unit.bank_exempt"))
+def _bank_not_needed(draft: "Draft", *, nature: str, exempt: str) -> bool:
+    return draft.get(nature) == "公益一类事业单位" or bool(draft.get(exempt))
 
 
-def _nature_is_other(draft: "Draft") -> bool:
-    return draft.get("unit.nature") == "其他"
+def _nature_is_other(draft: "Draft", *, nature: str) -> bool:
+    return draft.get(nature) == "其他"
 
 
-CONDITIONS: dict[str, Callable[["Draft"], bool]] = {
-    "bank_not_needed": _bank_not_needed,
-    "nature_is_other": _nature_is_other,
-}
+@dataclass(frozen=True)
+class Condition:
+    """A named condition for ``required: {when|unless: name}``. ``path_params`` are the fields it
+    reads, declared in the definition's ``conditions:`` section (``nature_is_other: {nature:
+    unit.nature}``) and checked by the loader."""
+
+    name: str
+    fn: Callable[..., bool]
+    path_params: tuple[str, ...] = ()
+
+    def __call__(self, draft: "Draft") -> bool:
+        return self.fn(draft, **draft.form.conditions.get(self.name, {}))
+
+
+CONDITIONS: dict[str, Condition] = {c.name: c for c in (
+    Condition("bank_not_needed", _bank_not_needed, ("nature", "exempt")),
+    Condition("nature_is_other", _nature_is_other, ("nature",)),
+)}
 
 
 # --------------------------------------------------------------------------- rules

@@ -15,7 +15,7 @@ from forms.definition import FieldDef, Required, get_form, load_form
 from forms.display import FORMATS, cell_text
 from forms.draft import Draft
 from forms.problems import DefinitionError
-from forms.rules import CONDITIONS, RULES
+from forms.rules import CONDITIONS, RULES, Condition
 from forms.validate import validate
 from tests.forms.idgen import make_id
 from tests.forms.test_definition import _variant
@@ -98,7 +98,7 @@ def test_loader_uses_the_registries_it_is_given() -> None:
 
 
 def test_a_condition_given_to_the_loader_decides_requiredness() -> None:
-    always = dict(CONDITIONS, nature_is_other=lambda draft: True)
+    always = dict(CONDITIONS, nature_is_other=Condition("nature_is_other", lambda draft, nature: True, ("nature",)))
     form = load_form(SHIPPED, conditions=always)
     draft = Draft(form, build().data)
     assert ("unit.nature_other", "required") in {(p.path, p.code) for p in validate(draft, TODAY)}
@@ -160,6 +160,16 @@ def test_the_declared_default_id_type_is_the_one_checked_and_printed(tmp_path: P
     assert cell_text(draft, cell) == f"{number}（居民身份证）"
 
 
+def test_condition_paths_come_from_the_definition(tmp_path: Path) -> None:
+    """Point bank_not_needed at another yes/no field: requiredness follows the definition."""
+    path = _variant(tmp_path, "{nature: unit.nature, exempt: unit.bank_exempt}",
+                    "{nature: unit.type, exempt: unit.bank_exempt}")
+    draft = Draft(load_form(path), build([("unit.bank_name", ""), ("unit.nature", "公益一类事业单位")]).data)
+    assert ("unit.bank_name", "required") in {(p.path, p.code) for p in validate(draft, TODAY)}
+    shipped = build([("unit.bank_name", ""), ("unit.nature", "公益一类事业单位")])
+    assert ("unit.bank_name", "required") not in {(p.path, p.code) for p in validate(shipped, TODAY)}
+
+
 def test_format_paths_come_from_the_definition(tmp_path: Path) -> None:
     path = _variant(tmp_path, "address_postcode: {postcode: unit.postcode}",
                     "address_postcode: {postcode: unit.bank_name}")
@@ -176,6 +186,10 @@ def test_format_paths_come_from_the_definition(tmp_path: Path) -> None:
      "unknown format"),
     ("{rule: duplicate_ids, members: team.members}", "{rule: duplicate_ids, members: unit.partners}",
      "exactly one field of type 'id'"),
+    ("  nature_is_other: {nature: unit.nature}\n", "", "needs its parameters"),
+    ("{nature: unit.nature, exempt: unit.bank_exempt}", "{nature: unit.nature}", "takes"),
+    ("  nature_is_other: {nature: unit.nature}\n", "  nature_is_other: {nature: unit.nature}\n  is_blue: {}\n",
+     "unknown condition"),
 ])
 def test_declared_parameters_are_checked(tmp_path: Path, old: str, new: str, message: str) -> None:
     with pytest.raises(DefinitionError, match=message):
