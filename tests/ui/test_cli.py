@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -345,6 +346,32 @@ def test_help_is_chinese(name: str, parser: argparse.ArgumentParser, tmp_path: P
     assert result.stdout.startswith("用法：shenbao")
     assert not ARGPARSE_ENGLISH.search(result.stdout), result.stdout
     assert "选项：" in result.stdout
+
+
+def _columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+@pytest.mark.parametrize(("name", "parser"), PARSERS, ids=[n for n, _ in PARSERS])
+def test_help_fits_a_console_of_chinese_text(columns: int, name: str, parser: argparse.ArgumentParser,
+                                             tmp_path: Path) -> None:
+    """Measured in console columns (a 汉字 takes two), the help fits the window; the help
+    texts start in one column; an ASCII word is never cut; no line starts with a closing sign."""
+    result = subprocess.run([sys.executable, str(MAIN), *name.split()[1:], "--help"], cwd=ROOT, check=False,
+                            capture_output=True, text=True, encoding="utf-8", timeout=60,
+                            env={**os.environ, "COLUMNS": str(columns), "SHENBAO_DB": str(tmp_path / "s.sqlite3")})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(_columns(line) <= columns for line in lines), [ln for ln in lines if _columns(ln) > columns]
+    assert not [ln for ln in lines if ln.strip()[:1] in tuple("）】」》，。、；：")]
+    entries = [ln for ln in lines if re.match(r"  \S.*\S  +\S", ln)]  # "  --json    以 JSON 数组输出"
+    starts = {_columns(re.match(r"(  \S.*?\S  +)\S", ln).group(1)) for ln in entries}
+    assert len(starts) <= 1, entries
+    text = " ".join(result.stdout.split())
+    for word in ("SHENBAO_PASSPHRASE", "SHENBAO_DB", ".shenbao"):
+        if word in "".join(result.stdout.split()):
+            assert word in text
 
 
 @pytest.mark.parametrize(

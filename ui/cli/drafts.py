@@ -156,9 +156,8 @@ def register(sub, add_db) -> None:
     drafts = sub.add_parser("drafts", help="本机草稿库：列出、导入、导出、查看草稿",
                             description="本机草稿库：列出、导入、导出、查看草稿")
     add_db(drafts)
-    names = ("list", "import", "export", "show", "delete", "restore", "history", "backup")
     commands = drafts.add_subparsers(dest="drafts_command", parser_class=type(drafts), required=True,
-                                     title="命令", metavar="{" + ",".join(names) + "}")
+                                     title="命令", metavar="命令")
 
     def add(name: str, help_text: str, handler):
         p = commands.add_parser(name, help=help_text, description=help_text)

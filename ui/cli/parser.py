@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -61,6 +62,12 @@ def chinese() -> Iterator[None]:
         argparse._, argparse.ngettext = saved
 
 
+#: signs that never begin a line (Chinese line-breaking rules)
+NO_LINE_START = frozenset("）】」』》〉，。、；：！？…”’")
+#: signs that never end a line
+NO_LINE_END = frozenset("（【「『《〈“‘")
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a console: 汉字 and full-width signs take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -70,7 +77,19 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
     """argparse's layout measured in console columns (a 汉字 is two wide), section headings
     with a full-width colon, and help text wrapped at any character (Chinese has no spaces)."""
 
+    def add_argument(self, action: argparse.Action) -> None:
+        if action.help is argparse.SUPPRESS:
+            return
+        if isinstance(action, argparse._SubParsersAction):  # only its commands are listed
+            widths = [display_width(self._format_action_invocation(sub)) for sub in action._get_subactions()]
+        else:
+            widths = [display_width(self._format_action_invocation(action))]
+        self._action_max_length = max(self._action_max_length, max(widths, default=0) + self._current_indent)
+        self._add_item(self._format_action, [action])
+
     def _format_action(self, action: argparse.Action) -> str:
+        if isinstance(action, argparse._SubParsersAction):  # the commands, without a line for "命令"
+            return self._join_parts([self._format_action(sub) for sub in action._get_subactions()])
         help_position = min(self._action_max_length + 2, self._max_help_position)
         help_width = max(self._width - help_position, 11)
         action_width = help_position - self._current_indent - 2
@@ -88,18 +107,44 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
             help_lines = self._split_lines(self._expand_help(action), help_width)
             parts = [f"{indent}{invocation}\n"]
         parts += [f"{' ' * help_position}{line}\n" for line in help_lines]
-        parts += [self._format_action(sub) for sub in self._iter_indented_subactions(action)]
         return self._join_parts(parts)
 
     def _split_lines(self, text: str, width: int) -> list[str]:
-        lines, line = [], ""
-        for ch in " ".join(text.split()):
-            if display_width(line + ch) > width:
-                lines.append(line.rstrip())
-                line = ch.lstrip()
-            else:
-                line += ch
-        return lines + [line] if line or not lines else lines
+        lines: list[str] = []
+        line: list[str] = []  # the units on the current line: a 汉字, a sign, an ASCII word, " "
+        for unit in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):  # an ASCII word stays whole
+            if unit == " " and not line:
+                continue
+            if unit != " " and "".join(line).strip() and display_width("".join(line) + unit) > width:
+                carry: list[str] = []
+                if unit in NO_LINE_START and len(line) > 1 and line[-1] != " ":
+                    carry = [line.pop()]  # a closing sign takes the unit before it along
+                if len(line) > 1 and line[-1] in NO_LINE_END:
+                    carry.insert(0, line.pop())
+                lines.append("".join(line).rstrip())
+                line = carry
+            line.append(unit)
+        return [*lines, "".join(line)] if line or not lines else lines
+
+    def _format_usage(self, usage, actions, groups, prefix) -> str:
+        width, self._width = self._width, 10**6  # argparse wraps by len(): lay it out on one line…
+        try:
+            text = super()._format_usage(usage, actions, groups, prefix).strip("\n")
+        finally:
+            self._width = width
+        head = text[:text.index(self._prog) + len(self._prog)]
+        indent = " " * (display_width(head) + 1)
+        lines, line, fresh = [], head, True  # fresh: no group on this line yet
+        # a group: "[--db 草稿库文件]", "-o 文件" (a required option and its value), "编号"
+        for group in re.findall(r"\[[^\]]*\]|-\S+ [^\s\[\-.]\S*|\S+", text[len(head):]):  # …then wrap it by columns
+            if not fresh and display_width(f"{line} {group}") > width:
+                lines.append(line)
+                line = indent[:-1]
+            line, fresh = f"{line} {group}", False
+        return "\n".join([*lines, line]) + "\n\n"
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in self._split_lines(text, width - display_width(indent)))
 
     def format_help(self) -> str:
         text = super().format_help()  # argparse ends each heading with an ASCII colon

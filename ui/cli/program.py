@@ -46,8 +46,7 @@ def build_parser() -> Parser:
                                     "不带命令运行（或只写草稿文件）时打开编辑器。")
         parser.add_argument("--version", action=_VersionAction, help="显示版本号并退出")
         _add_db(parser, top=True)
-        sub = parser.add_subparsers(dest="command", parser_class=Parser, title="命令",
-                                    metavar="{" + ",".join(COMMANDS) + "}")
+        sub = parser.add_subparsers(dest="command", parser_class=Parser, title="命令", metavar="命令")
         commands.register(sub, _add_db)
         drafts.register(sub, _add_db)
     return parser
