@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from pdf import layout
-from pdf.attachments import draw_image_page
+from pdf.images import draw_image_page
 from pdf.cjkwrap import CJKParagraph
 from pdf.textlayer import markup
 
@@ -191,7 +191,7 @@ class AttachmentSlot(Flowable):
 
 
 class ImageAttachment(Flowable):
-    """A PNG/JPEG attachment fitted into the rest of the page (pdf.attachments.draw_image_page);
+    """A PNG/JPEG attachment fitted into the rest of the page (pdf.images.draw_image_page);
     where the picture landed is recorded as ``marks.images[index]``."""
 
     def __init__(self, data: bytes, index: int):

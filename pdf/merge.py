@@ -1,7 +1,7 @@
 """Attachments: checked and sanitised before layout, merged onto their pages after it.
 
 Before layout, :func:`prepare_attachments` decides for every attachment what will be printed:
-a PDF's pages after :func:`pdf.attachments.sanitized_pdf_pages` (JavaScript, actions,
+a PDF's pages after :func:`pdf.sanitize.sanitized_pdf_pages` (JavaScript, actions,
 annotations, forms, embedded files removed), an image as it is, or — in a draft print only — a
 notice page saying the file could not be included. In a final print an attachment that cannot
 be printed raises :class:`AttachmentError` (validation reports such files as
@@ -29,7 +29,9 @@ from forms.draft import Draft
 from forms.problems import Finding, RenderRefused
 from forms.validate import inspect_file
 from pdf import layout
-from pdf.attachments import image_page_size, merge_onto, sanitized_pdf_pages
+from pdf.geometry import merge_onto
+from pdf.images import image_page_size
+from pdf.sanitize import sanitized_pdf_pages
 from pdf.styles import ATTACHMENT_MISSING
 
 

@@ -1,4 +1,4 @@
-"""pdf.attachments: sanitised PDF pages and images placed on A4, checked with real tools.
+"""pdf.sanitize, pdf.geometry, pdf.images: sanitised PDF pages and images placed on A4, checked with real tools.
 
 qpdf checks structure, poppler (pdftotext, pdfinfo, pdftoppm) reads text and renders pixels, and
 pypdf walks every object.
@@ -31,21 +31,10 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from pdf.attachments import (
-    FORBIDDEN_NAMES,
-    Placement,
-    _Copier,
-    assert_clean_pdf,
-    draw_image_page,
-    fit_into_box,
-    fit_page_to_a4,
-    image_page_size,
-    merge_onto,
-    page_geometry,
-    sanitize_pdf,
-    sanitized_pdf_pages,
-)
 from pdf import layout
+from pdf.geometry import Placement, fit_into_box, fit_page_to_a4, merge_onto, page_geometry
+from pdf.images import draw_image_page, image_page_size
+from pdf.sanitize import FORBIDDEN_NAMES, _Copier, assert_clean_pdf, sanitize_pdf, sanitized_pdf_pages
 from tests import attachment_samples as samples
 from tests.tools import requires_tools
 

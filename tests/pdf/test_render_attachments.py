@@ -13,7 +13,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 from forms.sample import sample_draft
 from forms.validate import validate
 from pdf import layout
-from pdf.attachments import FORBIDDEN_NAMES
+from pdf.sanitize import FORBIDDEN_NAMES
 from pdf.merge import AttachmentError
 from pdf.render import render_document
 from tests import attachment_samples as samples
