@@ -125,8 +125,7 @@ def test_validate_json_prints_problems(tmp_path: Path) -> None:
     assert isinstance(problems, list)
     for p in problems:
         assert set(p) == {"path", "code", "severity", "message", "where"}  # spec §6
-        assert all(isinstance(v, str) for v in p.values())
-        assert p["path"] and p["code"] and p["message"]
+        assert all(isinstance(v, str) and v for v in p.values())
     assert {(p["path"], p["code"], p["severity"]) for p in problems} == {
         ("unit.postcode", "postcode_not_shanghai", "warning"),
         ("unit.bank_account", "account_format", "error"),
@@ -143,6 +142,8 @@ def test_validate_warnings_only_exit_0(tmp_path: Path) -> None:
     text = run(["validate", str(path)], tmp_path)
     assert text.returncode == 0
     assert "unit.postcode" in text.stdout and "postcode_not_shanghai" in text.stdout
+    (line,) = [ln for ln in text.stdout.splitlines() if "postcode_not_shanghai" in ln]
+    assert line.startswith("提醒  unit.postcode  [postcode_not_shanghai]  一、申报单位基本信息 › ")  # where, in words
 
 
 def test_validate_errors_exit_1(tmp_path: Path) -> None:

@@ -21,7 +21,8 @@ def print_problems(problems, stream=None) -> None:
     stream = stream or sys.stdout
     for p in problems:
         mark = "错误" if p.is_error else "提醒"
-        stream.write(f"{mark}  {p.path}  [{p.code}]  {p.message}\n")
+        where = f"{p.where}：" if p.where else ""
+        stream.write(f"{mark}  {p.path}  [{p.code}]  {where}{p.message}\n")
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
