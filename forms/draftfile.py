@@ -283,7 +283,7 @@ def passphrase_bytes(passphrase: str) -> bytes:
     """The passphrase as the key derivation reads it (UTF-8); BadPassphrase when it is empty or
     holds characters with no UTF-8 form."""
     if not isinstance(passphrase, str) or not passphrase:
-        raise BadPassphrase("口令不能为空。请给出口令，或不加密导出（去掉 --passphrase）")
+        raise BadPassphrase("口令不能为空：空口令等于不加密，请输入口令")
     try:
         return passphrase.encode("utf-8")
     except UnicodeEncodeError:
