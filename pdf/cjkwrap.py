@@ -49,7 +49,7 @@ from reportlab.platypus.paragraph import (
 )
 from reportlab.rl_config import _FUZZ
 
-from pdf.grid import CANNOT_END, CANNOT_START  # the line-break rules the width model uses too
+from pdf.linebreak import CANNOT_END, CANNOT_START
 
 #: Inside a Latin run that must be broken (an e-mail address, a long code), a line may end after
 #: one of these (or before an '@') rather than between any two letters.

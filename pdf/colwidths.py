@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from pdf.grid import label_lines
+from pdf.linebreak import label_lines
 from pdf.textlayer import markup
 
 

@@ -13,8 +13,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from pdf import layout
-from pdf.images import draw_image_page
 from pdf.cjkwrap import CJKParagraph
+from pdf.images import draw_image_page
 from pdf.textlayer import markup
 
 

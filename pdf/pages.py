@@ -33,18 +33,15 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from pdf import layout
 from pdf.fonts import HEI, SONG
+from pdf.grid import SANHAO, WUHAO, XIAOSI, XIAOWU
 from pdf.styles import (
     BLANK_PAGE_NOTE,
     FOOTER_COLOR,
     FOOTER_FINGERPRINT,
     FOOTER_PAGE,
-    SANHAO,
     WATERMARK_ALPHA,
     WATERMARK_GREY,
     WATERMARK_TEXT,
-    WUHAO,
-    XIAOSI,
-    XIAOWU,
 )
 
 NUMBERED_KINDS = frozenset({"body", "blank", "attachment"})

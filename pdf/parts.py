@@ -23,7 +23,7 @@ from forms.display import long_date, value_text
 from forms.draft import Draft
 from pdf import grid, layout
 from pdf.cjkwrap import CJKParagraph
-from pdf.grid import fit_widths
+from pdf.fitting import fit_widths
 from pdf.flowables import AttachmentSlot, AttachmentStart, CoverLine, ImageAttachment, SealBlock
 from pdf.keep import KeepWithFirstPiece
 from pdf.merge import Prepared

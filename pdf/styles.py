@@ -39,7 +39,7 @@ from pdf import grid
 from pdf.fonts import HEI, SONG, register_fonts
 
 # Chinese point sizes: one table for the PDF and the Word file.
-from pdf.grid import SANHAO, SIHAO, WUHAO, XIAOER, XIAOSI, XIAOWU, YIHAO  # noqa: E402
+from pdf.grid import SANHAO, SIHAO, WUHAO, XIAOER, XIAOSI, YIHAO
 
 BODY_SIZE = XIAOSI
 BODY_LEADING = 1.5 * BODY_SIZE

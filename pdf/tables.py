@@ -31,7 +31,7 @@ from reportlab.platypus import Table, TableStyle
 
 from forms.display import cell_text
 from forms.draft import Draft
-from pdf import colwidths, grid, layout
+from pdf import colwidths, fitting, grid, layout, linebreak
 from pdf.cjkwrap import CJKParagraph
 from pdf.flowables import AreaMark
 from pdf.fonts import SONG
@@ -108,7 +108,7 @@ class TableBuilder:
             ftype = self.draft.form.field(path).type
         if ftype != "para":
             text = clip(text)  # a one-line value: at most a page or so, even in a draft
-        made.text, made.kind = text, grid.spec_kind(cell, ftype)
+        made.text, made.kind = text, fitting.spec_kind(cell, ftype)
         if "label" in cell or "text" in cell:
             if made.rowspan > 1:  # a label merged over several rows reads downwards: let it wrap
                 made.flow, made.kind = CJKParagraph(markup(text), st["label"]), None
@@ -141,9 +141,9 @@ class TableBuilder:
         in millimetres, measured with the table's fonts)."""
         cols = self.part["columns"]
         base = [self.width / mm * w / sum(cols) for w in cols]
-        cells = [grid.Sized(c.row, c.col, c.span, c.text, c.kind) for row in self.rows for c in row.cells]
+        cells = [fitting.Sized(c.row, c.col, c.span, c.text, c.kind) for row in self.rows for c in row.cells]
         pad = 2 * self.pad / mm + grid.SLACK_MM
-        widths = grid.column_widths(base, cells, colwidths.measurer_mm(self.st["cell"]), pad)
+        widths = fitting.column_widths(base, cells, colwidths.measurer_mm(self.st["cell"]), pad)
         return [w * mm for w in widths]
 
     def _blocks(self) -> list[list[int]]:
@@ -179,14 +179,14 @@ class TableBuilder:
         if cell.label:
             return CJKParagraph(colwidths.balanced(cell.text, avail, self.st["label"]), self.st["label"])
         short = cell.span == 1 and (colwidths.text_width(cell.text, self.st["cell"]) <= avail
-                                    or len(cell.text) <= 2 * grid.SHORT_VALUE)
+                                    or len(cell.text) <= 2 * linebreak.SHORT_VALUE)
         if cell.kind == "short":
             text = colwidths.balanced(cell.text, avail, self.st["cell"])
         elif cell.kind == "hard":  # the number on its own line, （护照或其他） below
-            lines = grid.hard_lines(cell.text, avail, colwidths.measurer(self.st["cell"]))
+            lines = linebreak.hard_lines(cell.text, avail, colwidths.measurer(self.st["cell"]))
             text = "<br/>".join(markup(p) for p in lines)
         elif cell.kind == "name":  # cut after its middle dots: 阿卜杜勒· / 艾尼
-            lines = grid.name_lines(cell.text, avail, colwidths.measurer(self.st["cell"]))
+            lines = linebreak.name_lines(cell.text, avail, colwidths.measurer(self.st["cell"]))
             text = "<br/>".join(markup(p) for p in lines)
         else:
             text = markup(cell.text)

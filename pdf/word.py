@@ -63,7 +63,7 @@ from forms.draft import Draft
 from forms.fsutil import atomic_write_bytes
 from forms.problems import RenderRefused
 from forms.validate import inspect_file
-from pdf import grid
+from pdf import fitting, grid, linebreak
 from pdf.export import SIMPLEX_IN_WORD
 from pdf.grid import (
     ATTACHMENT_LIST_COLUMNS,
@@ -519,7 +519,7 @@ class _WordBuilder:
     def _kind(slot: grid.Slot, ftype: str | None) -> str | None:
         if slot.rowspan > 1:  # a label merged over several rows reads downwards
             return None
-        return grid.spec_kind(slot.spec, ftype)
+        return fitting.spec_kind(slot.spec, ftype)
 
     def _column_widths(self, part: dict, cells: dict[grid.Slot, tuple[str, str | None]]) -> list[float]:
         """The definition's relative widths fitted to this draft's texts by the PDF's rules
@@ -528,10 +528,10 @@ class _WordBuilder:
         left goes where it makes the table shortest. Text widths are estimated (:func:`_text_mm`)."""
         ncols = len(part["columns"])
         base = [TEXT_W_MM * w / sum(part["columns"]) for w in part["columns"]]
-        sized = [grid.Sized(slot.row, slot.col, slot.span, text, self._kind(slot, ftype))
+        sized = [fitting.Sized(slot.row, slot.col, slot.span, text, self._kind(slot, ftype))
                  for slot, (text, ftype) in cells.items()]
         pad = 2 * grid.cell_padding_mm(ncols) + grid.SLACK_MM
-        return grid.column_widths(base, sized, _measurer(grid.table_pt(ncols)), pad)
+        return fitting.column_widths(base, sized, _measurer(grid.table_pt(ncols)), pad)
 
     def _table_row(self, table: _Grid, row: grid.Row, cells: dict[grid.Slot, tuple[str, str | None]],
                    widths: list[float], *, keep: bool) -> None:
@@ -552,13 +552,13 @@ class _WordBuilder:
                 text, ftype = cells[slot]
                 avail = sum(widths[slot.col:slot.col + slot.span]) - pad
                 if "label" in slot.spec or "text" in slot.spec:
-                    lines = grid.label_lines(xml_text(text), avail, measure) if slot.rowspan == 1 else None
+                    lines = linebreak.label_lines(xml_text(text), avail, measure) if slot.rowspan == 1 else None
                     self._fill(cell, text, size=size, spec=slot.spec, lines=lines)
                 else:
-                    centred = ftype != "para" and grid.centred(slot.span, text, measure(text) <= avail)
+                    centred = ftype != "para" and linebreak.centred(slot.span, text, measure(text) <= avail)
                     # a short value (学历, 所在部门) cut between words like a label: Word would
                     # cut it anywhere (研发中/心, 硕士研/究生)
-                    lines = grid.label_lines(xml_text(text), avail, measure) \
+                    lines = linebreak.label_lines(xml_text(text), avail, measure) \
                         if self._kind(slot, ftype) == "short" else None
                     self._fill(cell, text, align="center" if centred else "left", size=size, spec=slot.spec,
                                lines=lines)
@@ -622,7 +622,7 @@ class _WordBuilder:
         labels = [column["label"] for column in part["columns"]]
         base = [TEXT_W_MM * w / sum(ATTACHMENT_LIST_COLUMNS) for w in ATTACHMENT_LIST_COLUMNS]
         measure, pad = _measurer(BODY_PT), 2 * CELL_PADDING_MM + grid.SLACK_MM
-        table = _Grid(self.doc, grid.fit_widths(base, [[measure(label) + pad for label in labels]]))
+        table = _Grid(self.doc, fitting.fit_widths(base, [[measure(label) + pad for label in labels]]))
         tr = table.row(header=True, cant_split=True)
         for col, label in enumerate(labels):
             self._fill(table.cell(tr, col), label)

@@ -13,9 +13,9 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 from forms.sample import sample_draft
 from forms.validate import validate
 from pdf import layout
-from pdf.sanitize import FORBIDDEN_NAMES
 from pdf.merge import AttachmentError
 from pdf.render import render_document
+from pdf.sanitize import FORBIDDEN_NAMES
 from tests import attachment_samples as samples
 from tests.drafts import PDF_ATTACHMENT_TEXTS
 from tests.pdf.pdftools import TOOLS, non_white, normalize, page_texts, pdftotext, render_page, run

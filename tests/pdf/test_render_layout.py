@@ -1,4 +1,4 @@
-"""Layout rules without the external tools: line breaking, column widths (pdf/grid.py, shared
+"""Layout rules without the external tools: line breaking, column widths (pdf/grid.py, pdf/linebreak.py, pdf/fitting.py, shared
 with the Word export), limits and extremes that must never raise (LayoutError), and the parts of
 the form definition all handled."""
 
@@ -16,20 +16,20 @@ from reportlab.lib.units import mm
 
 from forms.definition import PART_KINDS, get_form
 from forms.draft import Draft
-from forms.text import count_zi
 from forms.sample import sample_draft
-from pdf import colwidths, grid, layout, parts, render
+from forms.text import count_zi
+from pdf import colwidths, fitting, grid, layout, linebreak, parts, render
 from pdf import styles as pdf_styles
 from pdf.cjkwrap import CANNOT_END, CANNOT_START, CJKParagraph
 from pdf.fonts import SONG, register_fonts
 from pdf.parts import BUILDERS
 from pdf.render import render_document
 from pdf.styles import styles
-from tests.pdf.pdftools import pdftotext
-from tests.tools import requires_tools
 from pdf.tables import TableBuilder
 from pdf.textlayer import markup
 from tests.drafts import CAPABILITY_ZI, PLAN_ZI, maximal_draft
+from tests.pdf.pdftools import pdftotext
+from tests.tools import requires_tools
 
 
 def test_every_part_kind_has_a_builder():
@@ -87,7 +87,7 @@ def test_line_breaking_keeps_every_character(text, width):
 
 def test_fit_widths_keeps_the_total_and_meets_needs():
     base = [100.0, 100.0, 100.0]
-    widths = grid.fit_widths(base, [[0, 150, 0], [120, 150, 0]])
+    widths = fitting.fit_widths(base, [[0, 150, 0], [120, 150, 0]])
     assert sum(widths) == pytest.approx(300)
     assert widths[1] == pytest.approx(150)
     # level 0 took 25 from each neighbour (floor 40 %); at level 1 column 0 would need 45 but
@@ -97,7 +97,7 @@ def test_fit_widths_keeps_the_total_and_meets_needs():
 
 
 def test_fit_widths_never_undoes_a_higher_level():
-    widths = grid.fit_widths([100.0, 100.0], [[150, 0], [0, 150]])
+    widths = fitting.fit_widths([100.0, 100.0], [[150, 0], [0, 150]])
     assert widths[0] == pytest.approx(150)
 
 
@@ -105,7 +105,7 @@ def test_fit_widths_meets_a_need_whole_or_not_at_all():
     """Line counts are thresholds: a column 0.4 mm short of its need wraps as if it had got
     nothing. Spare width for one of two deficits goes to one column, fully; the other keeps its
     width instead of both ending just short (序号 printed 序/号 at 9.4 mm of a 9.8 mm need)."""
-    widths = grid.fit_widths([10.0, 10.0, 10.0], [[14, 14, 0]])
+    widths = fitting.fit_widths([10.0, 10.0, 10.0], [[14, 14, 0]])
     assert sum(widths) == pytest.approx(30)
     assert sorted(widths[:2]) == pytest.approx([10, 14])  # one met, one untouched
     assert widths[2] == pytest.approx(6)
@@ -115,19 +115,19 @@ def test_fit_widths_meets_a_need_whole_or_not_at_all():
 
 def test_fit_widths_cheapest_first_and_lower_steps():
     # column 1's need (8 more) cannot be met, column 0's (2 more) can: it is served
-    widths = grid.fit_widths([10.0, 10.0, 10.0], [[12, 18, 0]])
+    widths = fitting.fit_widths([10.0, 10.0, 10.0], [[12, 18, 0]])
     assert widths[0] == pytest.approx(12) and widths[1] == pytest.approx(10)
     # a column whose largest need cannot be met reaches the largest need of its cells that can
-    widths = grid.fit_widths([10.0, 10.0, 10.0], [[0, 25, 0]], steps=[[set(), {13.0, 25.0}, set()]])
+    widths = fitting.fit_widths([10.0, 10.0, 10.0], [[0, 25, 0]], steps=[[set(), {13.0, 25.0}, set()]])
     assert widths[1] == pytest.approx(13)  # 25 would need 15 of the 12 to spare
 
 
 def test_fit_widths_keeps_running_text_columns_at_their_base():
     base = [20.0, 20.0, 20.0]
-    widths = grid.fit_widths(base, [[0, 30, 0]], free={2})
+    widths = fitting.fit_widths(base, [[0, 30, 0]], free={2})
     assert widths == pytest.approx([10, 30, 20])  # 承担任务 never pays for another column
-    assert grid.fit_widths(base, [[0, 34, 0]], free={2}) == pytest.approx(base)  # 8 to spare, not 14
-    widths = grid.fit_widths(base, [[0, 0, 30]], free={2})
+    assert fitting.fit_widths(base, [[0, 34, 0]], free={2}) == pytest.approx(base)  # 8 to spare, not 14
+    widths = fitting.fit_widths(base, [[0, 0, 30]], free={2})
     assert widths[2] == pytest.approx(30)  # but may receive
 
 
@@ -146,39 +146,39 @@ def test_fit_widths_keeps_running_text_columns_at_their_base():
     ("甲乙丙丁", 2, ["甲乙", "丙丁"]),  # no known word: between any two characters
 ])
 def test_balanced_label_lines(text, lines, expected):
-    assert grid.chunks(text, lines) == expected
-    assert grid.chunks(text, lines) == expected
+    assert linebreak.chunks(text, lines) == expected
+    assert linebreak.chunks(text, lines) == expected
 
 
 def test_break_positions_respect_words_and_marks():
-    assert grid.break_positions("身份证号码") == [3]
-    assert grid.break_positions("电话（手机）") == [2]  # not inside 电话 or 手机, not after （ or before ）
-    assert 5 not in grid.break_positions("E12345682（护照或其他）")  # not inside the number
-    assert grid.widest_word("现从事专业") == 2  # 从事, 专业: 现 may stand apart at a pinch
-    assert grid.widest_word("产学研合作单位") == 3
+    assert linebreak.break_positions("身份证号码") == [3]
+    assert linebreak.break_positions("电话（手机）") == [2]  # not inside 电话 or 手机, not after （ or before ）
+    assert 5 not in linebreak.break_positions("E12345682（护照或其他）")  # not inside the number
+    assert linebreak.widest_word("现从事专业") == 2  # 从事, 专业: 现 may stand apart at a pinch
+    assert linebreak.widest_word("产学研合作单位") == 3
 
 
 def test_label_lines_fit_or_stay_whole():
-    ems = grid._ems
-    assert grid.label_lines("所在部门", 4, ems) == ["所在部门"]
-    assert grid.label_lines("所在部门", 2.5, ems) == ["所在", "部门"]
-    assert grid.label_lines("身份证号码", 3, ems) == ["身份证", "号码"]
-    assert grid.label_lines("A&B address", 2, ems) == ["A&B address"]  # not Chinese: the renderer wraps
-    assert grid.label_lines("很" * 20, 3, ems) == ["很" * 20]  # running text: the renderer wraps
-    assert grid.hard_lines("E12345682（护照或其他）", 8, ems) == ["E12345682", "（护照或其他）"]
-    assert grid.hard_lines("310104196001011010", 8, ems) == ["310104196001011010"]
+    ems = linebreak._ems
+    assert linebreak.label_lines("所在部门", 4, ems) == ["所在部门"]
+    assert linebreak.label_lines("所在部门", 2.5, ems) == ["所在", "部门"]
+    assert linebreak.label_lines("身份证号码", 3, ems) == ["身份证", "号码"]
+    assert linebreak.label_lines("A&B address", 2, ems) == ["A&B address"]  # not Chinese: the renderer wraps
+    assert linebreak.label_lines("很" * 20, 3, ems) == ["很" * 20]  # running text: the renderer wraps
+    assert linebreak.hard_lines("E12345682（护照或其他）", 8, ems) == ["E12345682", "（护照或其他）"]
+    assert linebreak.hard_lines("310104196001011010", 8, ems) == ["310104196001011010"]
 
 
 def test_needs_by_kind():
-    ems = grid._ems
-    assert grid.needs("310104196001011010（港澳台居民居住证）", "hard", ems, 1) == (10.0,) * 4
-    assert grid.needs("序号", "label", ems, 1) == (3.0, 3.0, 3.0, 3.0)  # never 序/号
-    assert grid.needs("身份证号码", "label", ems, 1) == (4.0, 4.0, 6.0, 6.0)
-    assert grid.needs("张喆", "name", ems, 1) == (0.0, 3.0, 3.0, 3.0)
-    assert grid.needs("法务部", "short", ems, 1) == (3.0, 4.0, 4.0, 4.0)  # one line, not 法务/部
-    assert grid.needs("", "short", ems, 1) == grid.NO_NEEDS
-    assert grid.needs("x", None, ems, 1) == grid.NO_NEEDS
-    free = grid.needs("负责联合体专利池的组建与动态维护", "free", ems, 1)
+    ems = linebreak._ems
+    assert fitting.needs("310104196001011010（港澳台居民居住证）", "hard", ems, 1) == (10.0,) * 4
+    assert fitting.needs("序号", "label", ems, 1) == (3.0, 3.0, 3.0, 3.0)  # never 序/号
+    assert fitting.needs("身份证号码", "label", ems, 1) == (4.0, 4.0, 6.0, 6.0)
+    assert fitting.needs("张喆", "name", ems, 1) == (0.0, 3.0, 3.0, 3.0)
+    assert fitting.needs("法务部", "short", ems, 1) == (3.0, 4.0, 4.0, 4.0)  # one line, not 法务/部
+    assert fitting.needs("", "short", ems, 1) == fitting.NO_NEEDS
+    assert fitting.needs("x", None, ems, 1) == fitting.NO_NEEDS
+    free = fitting.needs("负责联合体专利池的组建与动态维护", "free", ems, 1)
     assert free == (0.0, 7.0, 9.0, 11.0)  # 6, 8, 10 字 a line
 
 
@@ -223,19 +223,19 @@ def test_team_widths_of_the_maximal_draft():
     pad = 2 * builder.pad / mm
     assert measure("序号") + pad <= widths[0]
     ids = [c.text for row in builder.rows for c in row.cells if c.col == 2 and c.kind == "hard"]
-    id_need = max(measure(grid.first_token(t)) for t in ids) + pad
+    id_need = max(measure(linebreak.first_token(t)) for t in ids) + pad
     assert id_need <= widths[2] <= id_need + grid.SLACK_MM + 0.01  # no width it does not use
     assert widths[7] >= base[7] - 1e-6  # the running text of 承担任务 keeps its base
     for row in builder.rows:
         for cell in row.cells:
-            if cell.kind not in ("label", "short") or cell.rowspan > 1 or not grid.is_cjk_text(cell.text):
+            if cell.kind not in ("label", "short") or cell.rowspan > 1 or not linebreak.is_cjk_text(cell.text):
                 continue
             avail = (sum(widths[cell.col:cell.col + cell.span]) - pad)
-            lines = grid.label_lines(cell.text, avail, measure)
+            lines = linebreak.label_lines(cell.text, avail, measure)
             assert "".join(lines) == cell.text
             if len(lines) > 1:
                 cuts = [sum(len(p) for p in lines[:k]) for k in range(1, len(lines))]
-                assert set(cuts) <= set(grid.break_positions(cell.text)), (cell.text, lines)
+                assert set(cuts) <= set(linebreak.break_positions(cell.text)), (cell.text, lines)
                 assert all(len(p) > 1 for p in lines), (cell.text, lines)
                 assert all(measure(p) <= avail for p in lines), (cell.text, lines)
 
@@ -247,16 +247,16 @@ def test_team_widths_of_the_sample_keep_short_values_whole():
     assert measure("序号") + pad <= widths[0]
     # 项目总体负/责 and 许可转让合/同与备案登/记 were the old cuts
     for text in ("项目总体负责", "许可转让合同与备案登记"):
-        lines = grid.label_lines(text, widths[7] - pad, measure)
+        lines = linebreak.label_lines(text, widths[7] - pad, measure)
         assert all(len(p) > 1 for p in lines) and set(
-            sum(len(p) for p in lines[:k]) for k in range(1, len(lines))) <= set(grid.break_positions(text))
+            sum(len(p) for p in lines[:k]) for k in range(1, len(lines))) <= set(linebreak.break_positions(text))
 
 
 def test_table_model_counts_lines():
-    ems = grid._ems
-    cells = [grid.Sized(0, 0, 1, "甲乙丙丁戊己", "free"), grid.Sized(0, 1, 1, "研发中心", "short"),
-             grid.Sized(1, 0, 2, "甲乙丙丁", "free")]
-    model = grid.TableModel(cells, ems, 0.0)
+    ems = linebreak._ems
+    cells = [fitting.Sized(0, 0, 1, "甲乙丙丁戊己", "free"), fitting.Sized(0, 1, 1, "研发中心", "short"),
+             fitting.Sized(1, 0, 2, "甲乙丙丁", "free")]
+    model = fitting.TableModel(cells, ems, 0.0)
     assert model.height([6.0, 4.0]) == 2  # every cell on one line
     assert model.height([3.0, 2.0]) == 2 + 1  # row 0: 甲乙丙/丁戊己, 研发/中心; row 1: one line
     assert model.height([2.0, 2.0]) == 3 + 1  # 甲乙/丙丁/戊己 beside 研发/中心; 甲乙丙丁 over both
@@ -266,14 +266,17 @@ def test_table_model_counts_lines():
 # --------------------------------------------------------------------------- one set of numbers
 
 
-def test_grid_is_free_of_either_renderer():
-    """pdf/grid.py is the numbers and rules both renderers share: it imports neither."""
-    tree = ast.parse(Path(grid.__file__).read_text(encoding="utf-8"))
-    roots = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-             for alias in node.names}
-    roots |= {node.module.split(".")[0] for node in ast.walk(tree)
-              if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
-    assert not roots & {"reportlab", "docx", "pdf", "forms", "PySide6"}
+@pytest.mark.parametrize("module", [grid, linebreak, fitting])
+def test_grid_is_free_of_either_renderer(module):
+    """pdf/grid.py, pdf/linebreak.py and pdf/fitting.py are the numbers and rules both renderers
+    share: they import neither, and of pdf/ only each other."""
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
+    roots = {name.split(".")[0] for name in imported}
+    assert not roots & {"reportlab", "docx", "forms", "PySide6"}
+    assert {name for name in imported if name.startswith("pdf")} <= {"pdf.grid", "pdf.linebreak"}
 
 
 def test_pdf_numbers_come_from_the_grid():
@@ -296,7 +299,7 @@ def test_pdf_numbers_come_from_the_grid():
     assert st_["page_title"].fontSize == grid.PAGE_TITLE_PT
     assert st_["cover_title"].fontSize == grid.COVER_TITLE_PT
     assert st_["cover_label"].fontSize == grid.COVER_PT
-    assert CANNOT_START == grid.CANNOT_START and CANNOT_END == grid.CANNOT_END
+    assert CANNOT_START == linebreak.CANNOT_START and CANNOT_END == linebreak.CANNOT_END
 
 
 def test_attachment_list_columns_from_the_grid():
@@ -369,13 +372,13 @@ def test_longest_valid_unit_name_keeps_the_cover_on_one_page():
 
 
 def test_name_lines_cut_after_middle_dots():
-    ems = grid._ems
-    assert grid.name_lines("阿卜杜勒·艾尼", 10, ems) == ["阿卜杜勒·艾尼"]  # fits
-    assert grid.name_lines("阿卜杜勒·艾尼", 5, ems) == ["阿卜杜勒·", "艾尼"]
-    assert grid.name_lines("克里斯蒂安·约翰内斯·冯·霍恩海姆", 8, ems) == ["克里斯蒂安·", "约翰内斯·冯·", "霍恩海姆"]
-    assert grid.name_lines("欧阳晓岚娜", 3, ems) == ["欧阳晓岚娜"]  # no dot: the renderer wraps
-    assert grid.name_halves("阿卜杜勒·艾尼") == ["阿卜杜勒·", "艾尼"]
-    assert grid.name_halves("买买提·艾力·阿不都") == ["买买提·", "艾力·阿不都"]  # the narrower widest line
+    ems = linebreak._ems
+    assert linebreak.name_lines("阿卜杜勒·艾尼", 10, ems) == ["阿卜杜勒·艾尼"]  # fits
+    assert linebreak.name_lines("阿卜杜勒·艾尼", 5, ems) == ["阿卜杜勒·", "艾尼"]
+    assert linebreak.name_lines("克里斯蒂安·约翰内斯·冯·霍恩海姆", 8, ems) == ["克里斯蒂安·", "约翰内斯·冯·", "霍恩海姆"]
+    assert linebreak.name_lines("欧阳晓岚娜", 3, ems) == ["欧阳晓岚娜"]  # no dot: the renderer wraps
+    assert linebreak.name_halves("阿卜杜勒·艾尼") == ["阿卜杜勒·", "艾尼"]
+    assert linebreak.name_halves("买买提·艾力·阿不都") == ["买买提·", "艾力·阿不都"]  # the narrower widest line
 
 
 @requires_tools("pdftotext")

@@ -21,12 +21,12 @@ from docx.shared import Mm
 
 from forms.display import FINGERPRINT_LABEL, NONE_TEXT, PAGE_OF, long_date
 from forms.draft import Draft, dump_draft_json
-from forms.problems import RenderRefused
 from forms.idnumbers import id_check_char
+from forms.problems import RenderRefused
 from forms.sample import sample_draft
 from forms.text import count_zi
 from forms.validate import validate
-from pdf import grid
+from pdf import grid, linebreak
 from pdf.word import BODY_END, DRAFT_HEADER, TEXT_W_MM, _text_mm, render_docx, write_docx, xml_text
 from tests.drafts import PDF_ATTACHMENT_TEXTS, ext_b_names, maximal_draft
 from tests.tools import IN_CI, requires_tools
@@ -271,7 +271,7 @@ def _cuts(text: str) -> tuple[str, list[int]]:
 
 
 def test_tables_on_the_pdf_grid(maximal: Draft, maximal_bytes: bytes) -> None:
-    """The members table of the maximal draft, laid out by the PDF's rules (pdf/grid.py): 序号
+    """The members table of the maximal draft, laid out by the PDF's rules (pdf/fitting.py): 序号
     and 身份证号码 on one line, labels and short values cut only between words (现从事/专业,
     硕士/研究生, never 研发中/心), 承担任务 at least its share of the definition."""
     leader, members = _tables(_open(maximal_bytes))[3:5]
@@ -289,10 +289,10 @@ def test_tables_on_the_pdf_grid(maximal: Draft, maximal_bytes: bytes) -> None:
     for table in (leader, members):
         for row in table.rows:
             for cell in row.cells:
-                if "\n" not in cell.text or not grid.is_cjk_text(cell.text.replace("\n", "")):
+                if "\n" not in cell.text or not linebreak.is_cjk_text(cell.text.replace("\n", "")):
                     continue
                 text, cuts = _cuts(cell.text)
-                assert set(cuts) <= set(grid.break_positions(text)), cell.text
+                assert set(cuts) <= set(linebreak.break_positions(text)), cell.text
                 assert all(len(p) > 1 for p in cell.text.split("\n")), cell.text
                 broken += 1
     assert broken > 20  # header labels and 学历, 所在部门 … of sixty members
