@@ -8,7 +8,7 @@ user stays in it (the session's typing token).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
@@ -53,10 +53,10 @@ class SetValueCommand(ChangesCommand):
         self.path = path
         self.token = token
 
-    def id(self) -> int:  # noqa: A003 - Qt's name
+    def id(self) -> int:
         return TYPING_ID
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if not (isinstance(other, SetValueCommand) and other.path == self.path
                 and other.token == self.token and len(self.changes) == 1 == len(other.changes)):
             return False

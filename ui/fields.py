@@ -18,8 +18,16 @@ from typing import Any
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QStyle,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
 )
 
 from forms.definition import FieldDef
@@ -71,7 +79,7 @@ def text_to_value(fdef: FieldDef, text: str) -> Any:
 class _GlobalUndo:
     """Mixin: Ctrl+Z / Ctrl+Y go to the window's undo stack, not the widget's own history."""
 
-    def event(self, event: QEvent) -> bool:  # noqa: D401 - Qt override
+    def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and (
                 event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)):
             event.ignore()
@@ -89,7 +97,7 @@ class ParaInput(_GlobalUndo, QPlainTextEdit):
         self.setTabChangesFocus(True)
         self.setUndoRedoEnabled(False)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - as tall as its minimum, not Qt's default 192 px
+    def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self.minimumHeight())
 
     def text(self) -> str:
@@ -97,7 +105,7 @@ class ParaInput(_GlobalUndo, QPlainTextEdit):
 
 
 class ChoiceInput(QComboBox):
-    def wheelEvent(self, event) -> None:  # noqa: N802 - scrolling the page must not change values
+    def wheelEvent(self, event) -> None:
         if self.hasFocus():
             super().wheelEvent(event)
         else:
@@ -160,7 +168,7 @@ class FieldEditor(QWidget):
         return ""
 
     # shared
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, obj, event) -> bool:
         if obj is self.input:
             if event.type() == QEvent.Type.FocusIn:
                 self.focused.emit(self.path)

@@ -16,8 +16,17 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMenu,
-    QMessageBox, QScrollArea, QSplitter, QStackedWidget, QWidget,
+    QApplication,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
 )
 
 from forms.draft import Draft
@@ -343,20 +352,10 @@ class MainWindow(QMainWindow):
                 editor.focused.connect(self._on_editor_focused)
             for table in page.tables.values():
                 table.model.input_refused.connect(self._on_input_refused)
-        self._set_tab_order()
         self.parts.blockSignals(False)
         first = next((i for i, p in enumerate(self.pages) if p.editors or p.tables), 0)
         self.parts.setCurrentRow(first)
         self.stack.setCurrentIndex(first)
-
-    def _set_tab_order(self) -> None:
-        """Tab follows the form: the order the builder created the inputs in, page by page."""
-        for page in self.pages:
-            widgets = [w for w in page.findChildren(QWidget)
-                       if w.property("field_path") or isinstance(w, ListTableView)]
-            order = sorted(widgets, key=_creation_rank(page))
-            for a, b in zip(order, order[1:]):
-                QWidget.setTabOrder(a, b)
 
     def page_of(self, path: str) -> PartPage | None:
         for page in self.pages:
@@ -497,23 +496,18 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.sync()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - nothing is unsaved: no question asked
+    def closeEvent(self, event) -> None:
         self.save_window_state()
         self.close_session()
         super().closeEvent(event)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.open_paths(paths))
 
-
-def _creation_rank(page: QWidget):
-    """Order widgets as the builder made them (children in document order)."""
-    order = {id(w): i for i, w in enumerate(page.findChildren(QWidget))}
-    return lambda w: order.get(id(w), 0)

@@ -14,6 +14,9 @@ from forms.problems import Problem
 HEADERS = ("问题", "位置")
 
 
+ROOT = QModelIndex()  # the invisible root (Qt's default argument)
+
+
 class ProblemsModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -27,13 +30,13 @@ class ProblemsModel(QAbstractTableModel):
         self.problems = ordered
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(self.problems)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return HEADERS[section]
         return None
@@ -56,7 +59,7 @@ class ProblemsModel(QAbstractTableModel):
 
 
 class ProblemsView(QTreeView):
-    def sizeHint(self) -> QSize:  # noqa: N802 - a short panel; the form gets the height
+    def sizeHint(self) -> QSize:
         return QSize(600, 96)
 
 

@@ -13,8 +13,9 @@ Widgets never hold data: they ask the session for values, hand it edits, and ref
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QUndoStack
@@ -28,7 +29,6 @@ from forms.store import Store, StoreError
 from forms.validate import validate, validate_field
 from ui.commands import ChangesCommand, SetValueCommand
 from ui.worker import run_in_thread
-
 
 CHECK_DELAY_MS = 100   # whole-draft validation after the last change (≤ 150 ms)
 SAVE_DELAY_MS = 400    # autosave after the first unsaved change (≤ 1 s)

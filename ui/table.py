@@ -18,8 +18,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QStyle, QStyledItemDelegate,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from forms.definition import FieldDef
@@ -57,8 +64,7 @@ def parse_block(text: str) -> list[list[str]]:
     """Rows of cells from text copied out of Excel/WPS: tabs between cells, CRLF between rows,
     cells holding tabs, line breaks or quotes in double quotes."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
+    text = text.removesuffix("\n")
     if not text:
         return []
     return [row for row in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')]
@@ -71,6 +77,9 @@ def format_block(rows: list[list[str]]) -> str:
                         quoting=csv.QUOTE_MINIMAL)
     writer.writerows(rows)
     return out.getvalue()
+
+
+ROOT = QModelIndex()  # the invisible root (Qt's default argument)
 
 
 class ListTableModel(QAbstractTableModel):
@@ -96,10 +105,10 @@ class ListTableModel(QAbstractTableModel):
             self._rows_of, self._rows = draft, rows if rows is not None else []
         return self._rows
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows())
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
     def path(self, row: int, column: int) -> str:
@@ -132,7 +141,7 @@ class ListTableModel(QAbstractTableModel):
             return self.path(index.row(), index.column())
         return None
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -146,7 +155,7 @@ class ListTableModel(QAbstractTableModel):
 
     # -- writing --------------------------------------------------------------------------
 
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         try:
@@ -253,15 +262,15 @@ class CellDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.columns = columns
 
-    def createEditor(self, parent, option, index):  # noqa: N802
+    def createEditor(self, parent, option, index):
         editor = cell_editor(self.columns[index.column()].fdef, parent)
         editor.setObjectName(index.data(Qt.ItemDataRole.UserRole) or "")
         return editor
 
-    def setEditorData(self, editor, index) -> None:  # noqa: N802
+    def setEditorData(self, editor, index) -> None:
         write_cell(editor, index.data(Qt.ItemDataRole.EditRole))
 
-    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+    def setModelData(self, editor, model, index) -> None:
         try:
             value = read_cell(self.columns[index.column()].fdef, editor)
         except InputError as exc:
@@ -339,7 +348,7 @@ class ListTableView(QTableView):
         height += self.verticalHeader().length() if rows else self.verticalHeader().defaultSectionSize()
         self.setFixedHeight(min(height + 4, 100000))
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste_clipboard()
             return

@@ -7,7 +7,8 @@ pool and delivers its result (or exception) to the callbacks on the GUI thread. 
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 

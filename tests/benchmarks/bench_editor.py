@@ -104,10 +104,15 @@ def bench_start(starts: int) -> None:
 
 
 def bench_keys(keys: int) -> None:
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import QSettings
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import (
-        QAbstractItemView, QApplication, QLineEdit, QMainWindow, QPlainTextEdit, QVBoxLayout, QWidget,
+        QAbstractItemView,
+        QLineEdit,
+        QMainWindow,
+        QPlainTextEdit,
+        QVBoxLayout,
+        QWidget,
     )
 
     from forms.store import Store

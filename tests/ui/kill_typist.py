@@ -44,7 +44,7 @@ def main(store_path: str) -> int:
     window.open_last()
     window.show()
     widgets = {path: window.findChild(QWidget, path) for path in FIELDS}
-    for path, widget in widgets.items():
+    for path in FIELDS:
         say("START", path, json.dumps(window.session.get(path) or "", ensure_ascii=False))
     say("READY")
     steps = itertools.count()

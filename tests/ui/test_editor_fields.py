@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QListWidg
 
 from forms.definition import SCALAR_TYPES
 from forms.text import count_zi
-from tests.ui.conftest import commit_text, find, focus, type_text
+from tests.ui.conftest import commit_text, focus, type_text
 from ui.fields import EDITORS
 
 

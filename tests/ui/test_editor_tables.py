@@ -93,7 +93,7 @@ def test_add_insert_remove_move_rows(qtbot, window):
     session = window.session
     names = [r["name"] for r in session.get("team.members")]
     view = members_view(window)
-    click = lambda name: qtbot.mouseClick(window.findChild(QPushButton, f"team.members.{name}"), Qt.MouseButton.LeftButton)  # noqa: E731
+    click = lambda name: qtbot.mouseClick(window.findChild(QPushButton, f"team.members.{name}"), Qt.MouseButton.LeftButton)
     click("add")
     assert len(session.get("team.members")) == len(names) + 1
     view.setCurrentIndex(view.model().index(1, 0))
