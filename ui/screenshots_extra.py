@@ -7,6 +7,7 @@ shot saves two revisions into it; nothing else is changed for good.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Callable
@@ -37,6 +38,14 @@ def _save(widget: QWidget, path: Path) -> Path:
     return path
 
 
+def _shoot_dialog(dialog: QWidget, path: Path) -> Path:
+    dialog.show()
+    _save(dialog, path)
+    dialog.close()
+    dialog.deleteLater()
+    return path
+
+
 def preview_shots(window, out_dir: Path) -> list[Path]:
     from ui import operations
 
@@ -63,17 +72,13 @@ def print_blocked_shot(window, out_dir: Path) -> Path:
     broken.set("people.leader.id_number", "31011519820903422X")
     broken.get("team.members")[2]["name"] = ""
     errors = [p for p in validate(broken) if p.is_error]
-    dialog = BlockedPrintDialog(errors, window.focus_path, window)
-    dialog.show()
-    path = _save(dialog, out_dir / "print-blocked.png")
-    dialog.close()
-    dialog.deleteLater()
-    return path
+    return _shoot_dialog(BlockedPrintDialog(errors, window.focus_path, window), out_dir / "print-blocked.png")
 
 
 def compare_shot(window, out_dir: Path) -> Path:
     """What a colleague might send back: a new name, a member added at the top, a task and a
     contact's number changed."""
+    from forms.sample import synth_id
     from ui.compare import CompareDialog
     from ui.merge import ADDED, FIELD
 
@@ -82,7 +87,8 @@ def compare_shot(window, out_dir: Path) -> Path:
     theirs.set("unit.name", "上海临港芯链科技股份有限公司")
     members = theirs.get("team.members")
     members[1]["task"] = "专利导航分析与高价值专利培育"
-    members.insert(0, {"name": "顾新来", "id_type": "居民身份证", "id_number": members[-1]["id_number"][:-4] + "0000",
+    newcomer = synth_id("310115", dt.date(1990, 3, 8), 27, male=True)  # synthetic, valid check digit
+    members.insert(0, {"name": "顾新来", "id_type": "居民身份证", "id_number": newcomer,
                        "department": "法务部", "title": "法务主管", "education": "硕士研究生",
                        "specialty": "知识产权法", "task": "许可合同审查"})
     members.pop()
@@ -91,11 +97,7 @@ def compare_shot(window, out_dir: Path) -> Path:
     take = [i for i, d in enumerate(dialog.differences())
             if (d.kind == FIELD and d.path in ("unit.name", "people.contact.phone")) or d.kind == ADDED]
     dialog.set_taken(take)
-    dialog.show()
-    path = _save(dialog, out_dir / "compare.png")
-    dialog.close()
-    dialog.deleteLater()
-    return path
+    return _shoot_dialog(dialog, out_dir / "compare.png")
 
 
 def history_shot(window, out_dir: Path) -> Path:

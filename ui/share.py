@@ -253,7 +253,6 @@ class ImportFlow(QObject):
         self.paths = [Path(p) for p in paths]
         self.done_ids: list[str] = []
         self.dialog: QDialog | None = None
-        self.messages: list[str] = []
         self.is_done = False  # finished was emitted (may be before start() returns)
 
     @property
@@ -294,7 +293,6 @@ class ImportFlow(QObject):
     def _refuse(self, path: Path, exc: BaseException) -> None:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         message = f"无法导入“{path.name}”：{reason}\n本机的草稿没有任何改动。"
-        self.messages.append(message)
         tell(self.window, "导入", message, warning=True, name="import_error")
         self._next()
 

@@ -159,3 +159,16 @@ def test_a_file_dropped_on_the_window_is_imported(qtbot, window, other_store, op
     colleague.dropEvent(event)  # (offscreen Qt delivers no drop without a drag in progress)
     assert event.isAccepted()
     qtbot.waitUntil(lambda: colleague.session.draft_id == window.session.draft_id, timeout=FLOW_MS)
+
+
+def test_a_share_that_cannot_be_written_is_reported_and_nothing_changes(qtbot, window, tmp_path, monkeypatch):
+    before = window.session.snapshot()
+    save_to(monkeypatch, tmp_path / "missing folder" / "x.shenbao")
+    flow = operations.share(window)
+    dialog = window.findChild(ShareDialog, "share")
+    with qtbot.waitSignal(flow.failed, timeout=FLOW_MS) as failed:
+        dialog.ok_button.click()
+    assert "文件没有导出" in failed.args[0] and "草稿内容没有受到影响" in failed.args[0]
+    assert window.findChild(QMessageBox, "share_error") is not None
+    assert window.session.snapshot() == before
+    assert not (tmp_path / "missing folder").exists()
