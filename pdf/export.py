@@ -98,7 +98,7 @@ def _render(copy: Draft, kind: str, *, draft_mode: bool, simplex: bool) -> tuple
 
         result = render_document(copy, draft_mode=draft_mode, simplex=simplex)
         return result.pdf, result.page_count
-    from pdf.word import render_docx
+    from pdf.docx import render_docx
 
     return render_docx(copy, draft_mode=draft_mode), None
 

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import docx  # noqa: E402
 
 from forms.sample import sample_draft  # noqa: E402
-from pdf.word import render_docx  # noqa: E402
+from pdf.docx import render_docx  # noqa: E402
 from tests.drafts import maximal_draft  # noqa: E402
 from tests.pdf.test_word import limit_draft  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""The Word export (issue 5): pdf/word.py read back with python-docx, the command line, and a
+"""The Word export (issue 5): pdf/docx/ read back with python-docx, the command line, and a
 LibreOffice round trip (the document opens and lays out in a real office suite)."""
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from forms.sample import sample_draft
 from forms.text import count_zi
 from forms.validate import validate
 from pdf import grid, linebreak
-from pdf.word import BODY_END, DRAFT_HEADER, TEXT_W_MM, _text_mm, render_docx, write_docx, xml_text
+from pdf.docx import render_docx, write_docx
+from pdf.docx.builder import DRAFT_HEADER, TEXT_W_MM, _text_mm
+from pdf.docx.ooxml import BODY_END, xml_text
 from tests.drafts import PDF_ATTACHMENT_TEXTS, ext_b_names, maximal_draft
 from tests.tools import IN_CI, requires_tools
 
