@@ -36,6 +36,7 @@ from ui.worker import run_in_thread
 REFRESH_DELAY_MS = 700  # after the last edit
 ZOOM_STEP = 1.25
 FACING_GAP = 12
+A4_RATIO = 297 / 210
 
 
 def _facing_images(blob: bytes, page_width: int) -> list[QImage]:
@@ -355,8 +356,9 @@ class PreviewWindow(QDialog):
         on = self.facing_button.isChecked()
         self.stack.setCurrentWidget(self.facing if on else self.view)
         if on:
-            width = (self.stack.width() - 3 * FACING_GAP) // 2
-            self.facing.page_width = max(200, width - 20)
+            by_width = (self.stack.width() - 3 * FACING_GAP) // 2 - 20
+            by_height = int((self.stack.height() - 2 * FACING_GAP) / A4_RATIO)  # a whole spread in view
+            self.facing.page_width = max(200, min(by_width, by_height))
             self._render_facing()
 
     def _render_facing(self) -> None:
