@@ -129,3 +129,17 @@ def test_files_dropped_on_the_page_are_added(qtbot, window, page, tmp_path):
 def test_focus_path_selects_the_attachment_row(window, page):
     window.focus_path("attachments[0].title")
     assert page.current_row() == 0
+
+
+def test_title_and_category_are_edited_in_the_table_and_undone(window, page):
+    model = page.table.model
+    old_title, old_category = (window.session.get("attachments[0].title"),
+                               window.session.get("attachments[0].category"))
+    assert model.setData(model.index(0, 0), "ISO 9001 认证证书")
+    assert model.setData(model.index(0, 1), "其他支撑材料")
+    assert window.session.get("attachments[0].title") == "ISO 9001 认证证书"
+    assert window.session.get("attachments[0].category") == "其他支撑材料"
+    window.session.undo_stack.undo()
+    window.session.undo_stack.undo()
+    assert window.session.get("attachments[0].title") == old_title
+    assert window.session.get("attachments[0].category") == old_category

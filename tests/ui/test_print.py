@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from forms.validate import validate
 from pdf.export import export_bytes
 from ui import operations
-from ui.printing import COPIES, BlockedPrintDialog, can_duplex, preset_printer
+from ui.printing import COPIES, BlockedPrintDialog, can_duplex, preset_printer, selected_pages
 
 RENDER_MS = 120000
 A4_POINTS = (595, 842)
@@ -118,3 +118,13 @@ def test_a_printer_that_cannot_be_opened_says_so_and_keeps_the_draft(qtbot, wind
 def test_a_pdf_file_needs_no_turning_over():
     printer = pdf_printer("unused.pdf")
     assert can_duplex(printer)
+
+
+def test_a_page_range_chosen_in_the_dialog_is_what_prints():
+    printer = pdf_printer("unused.pdf")
+    assert selected_pages(printer, 12) == list(range(12))
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(2, 3)
+    assert selected_pages(printer, 12) == [1, 2]
+    printer.setFromTo(11, 99)
+    assert selected_pages(printer, 12) == [10, 11]
