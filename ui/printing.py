@@ -37,15 +37,10 @@ from ui.worker import run_in_thread
 COPIES = 2  # 填报说明 5: 打印一式两份
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
-ODD_EVEN_HELP = ("这台打印机不能自动双面打印。请分两次打印：\n"
-                 "1. 先点“打印奇数页”（第 1、3、5… 页）；\n"
-                 "2. 打印完后，把打出的整叠纸翻面放回纸盒（第 1 页朝上、纸的上端朝打印机里），"
-                 "再点“打印偶数页”（第 2、4、6… 页）。\n"
-                 "每份都这样打印；共需 {copies} 份。")
-
-
-def where_text(problem: Problem) -> str:
-    return f"{problem.where}：{problem.message}" if problem.where else problem.message
+ODD_EVEN_HELP = ("这台打印机不能自动双面打印。请分两步打印（一次打一份，共需 {copies} 份）：\n"
+                 "1. 点“打印奇数页”（第 1、3、5… 页）；\n"
+                 "2. 取出打好的整叠纸，不要打乱顺序，翻面放回纸盒，再点“打印偶数页”（第 2、4、6… 页）。\n"
+                 "不确定纸该怎样放时，先用一张纸做记号试一次。")
 
 
 def _render(draft, draft_mode: bool) -> Printout:  # worker thread
@@ -235,13 +230,14 @@ class PrintJob(QObject):
         odd_pages = [p for p in pages if p % 2 == 0]
         even_pages = [p for p in pages if p % 2 == 1]
         self.printer.setDuplex(QPrinter.DuplexMode.DuplexNone)
+        self.printer.setCopyCount(1)  # one copy at a time: the stack is turned over in between
         while True:
             box.exec()
             clicked = box.clickedButton()
             if clicked is odd:
                 self._print(doc, [odd_pages], keep_open=True)
             elif clicked is even:
-                self._print(doc, [list(reversed(even_pages))], keep_open=True)
+                self._print(doc, [even_pages], keep_open=True)
             else:
                 break
         self._done()
