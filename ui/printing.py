@@ -43,6 +43,10 @@ ODD_EVEN_HELP = ("这台打印机不能自动双面打印。请分两步打印�
                  "不确定纸该怎样放时，先用一张纸做记号试一次。")
 
 
+def where_text(problem: Problem) -> str:
+    return f"{problem.where}：{problem.message}" if problem.where else problem.message
+
+
 def _render(draft, draft_mode: bool) -> Printout:  # worker thread
     return render_printout(draft, draft_mode=draft_mode)
 
