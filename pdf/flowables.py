@@ -14,7 +14,6 @@ from reportlab.platypus import Flowable
 
 from pdf import layout
 from pdf.cjkwrap import CJKParagraph
-from pdf.images import draw_image_page
 from pdf.textlayer import markup
 
 
@@ -205,6 +204,8 @@ class ImageAttachment(Flowable):
         return aw, ah
 
     def draw(self):
+        from pdf.images import draw_image_page  # Pillow only for a draft with a picture
+
         x, y, w, h = draw_image_page(self.canv, self.data, (0, 0, self.width, self.height)).rect
         ax0, ay0 = self.canv.absolutePosition(x, y)
         ax1, ay1 = self.canv.absolutePosition(x + w, y + h)

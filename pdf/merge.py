@@ -22,17 +22,19 @@ import threading
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-
-from pypdf import PageObject, PdfReader, PdfWriter
+from typing import TYPE_CHECKING
 
 from forms.draft import Draft
 from forms.problems import Finding, RenderRefused
 from forms.validate import inspect_file
 from pdf import layout
-from pdf.geometry import merge_onto
-from pdf.images import image_page_size
-from pdf.sanitize import sanitized_pdf_pages
 from pdf.styles import ATTACHMENT_MISSING
+
+if TYPE_CHECKING:
+    from pypdf import PageObject
+
+# pypdf, Pillow and the sanitiser are imported where an attachment is handled: a draft without
+# attachments prints without loading them (issue 13: imports a render does not need).
 
 
 class AttachmentError(RenderRefused):
@@ -99,8 +101,14 @@ def prepare_attachments(draft: Draft, *, draft_mode: bool) -> list[Prepared]:
 
 
 def _prepare(draft: Draft, draft_mode: bool) -> list[Prepared]:
+    items = draft.get("attachments") or []
+    if not items:
+        return []
+    from pdf.images import image_page_size
+    from pdf.sanitize import sanitized_pdf_pages
+
     out = []
-    for i, att in enumerate(draft.get("attachments") or []):
+    for i, att in enumerate(items):
         item = Prepared(i, att.get("title") or "", att.get("category") or "")
         name = att.get("file") or ""
         verdict = inspect_file(draft, name) if name else None
@@ -128,6 +136,10 @@ def merge_pdf_attachments(pdf: bytes, slots: list[layout.Slot], prepared: list[P
     """Place every slot's sanitised page under its placeholder page; ``pdf`` when no slot."""
     if not slots:
         return pdf
+    from pypdf import PdfReader, PdfWriter
+
+    from pdf.geometry import merge_onto
+
     with warnings.catch_warnings(), quiet_pypdf():
         warnings.simplefilter("ignore")
         writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import logging
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -16,7 +18,7 @@ from forms.sample import sample_draft
 from pdf.export import Printed, export, export_bytes, kind_of, prepare_fonts
 from pdf.merge import quiet_pypdf
 from pdf.render import render_pdf
-from tests.pdf.pdftools import normalize, pdftotext
+from tests.pdf.pdftools import ROOT, normalize, pdftotext
 from tests.tools import requires_tools
 
 OLD = b"old bytes of a previous print"
@@ -167,3 +169,18 @@ def test_quiet_pypdf_is_thread_safe():
     for t in threads:
         t.join(10)
     assert logger.level == level
+
+
+def test_a_draft_without_attachments_prints_without_pypdf():
+    """Issue 13: imports a render does not need cost every start; pypdf and the sanitiser load
+    only when a draft has attachments."""
+    code = ("import sys\n"
+            "from forms.sample import sample_draft\n"
+            "from pdf.export import export_bytes\n"
+            "d = sample_draft(); d.data['attachments'], d.files = [], {}\n"
+            "export_bytes(d)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pypdf' or m == 'pdf.sanitize'))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
