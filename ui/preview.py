@@ -399,6 +399,9 @@ class PreviewWindow(QDialog):
 def open_preview(session, parent: QWidget | None = None) -> PreviewWindow:
     """Show the preview window (one per parent window: an open one is raised and refreshed)."""
     existing = parent.findChild(PreviewWindow, "preview_window") if parent is not None else None
+    if existing is not None and existing.session is not session:  # another draft was opened
+        existing.close()
+        existing = None
     if existing is not None and not existing._closed:
         existing.show()
         existing.raise_()
@@ -407,6 +410,9 @@ def open_preview(session, parent: QWidget | None = None) -> PreviewWindow:
         return existing
     window = PreviewWindow(session, parent)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    opened = getattr(parent, "draft_opened", None)
+    if opened is not None:  # the preview shows one draft: it closes when another is opened
+        opened.connect(window.close)
     window.show()
     window.refresh()
     return window

@@ -83,3 +83,11 @@ def test_facing_rows_put_the_cover_alone_on_the_right():
     assert facing_rows(1) == [(None, 1)]
     assert facing_rows(4) == [(None, 1), (2, 3), (4, None)]
     assert facing_rows(5) == [(None, 1), (2, 3), (4, 5)]
+
+
+def test_the_preview_closes_when_another_draft_is_opened(qtbot, window):
+    from forms.draft import Draft
+
+    open_preview(qtbot, window)
+    window.new_draft(Draft())
+    qtbot.waitUntil(lambda: window.findChild(PreviewWindow, "preview_window") is None)
