@@ -95,6 +95,15 @@ def hand_over(paths: list[str], timeout_ms: int = 2000, *, store_path: str | os.
         sock.abort()
 
 
+def someone_listens(name: str, timeout_ms: int = 500) -> bool:
+    """True if a live server answers under ``name`` (a stale socket file does not)."""
+    probe = QLocalSocket()
+    probe.connectToServer(name)
+    alive = probe.waitForConnected(timeout_ms)
+    probe.abort()
+    return alive
+
+
 class InstanceServer(QObject):
     """Listens for later starts; emits ``paths_received(list[str])`` for each hand-over."""
 
@@ -120,19 +129,12 @@ class InstanceServer(QObject):
         """
         if self._server.isListening():
             return True
-        if self._someone_listens():
+        if someone_listens(self.name):
             return False
         # A killed editor's socket file (Unix); Qt's own rename would also replace it, but only
         # while socket options are set.
         QLocalServer.removeServer(self.name)
         return self._server.listen(self.name)
-
-    def _someone_listens(self) -> bool:
-        probe = QLocalSocket()
-        probe.connectToServer(self.name)
-        alive = probe.waitForConnected(500)
-        probe.abort()
-        return alive
 
     def close(self) -> None:
         self._server.close()
