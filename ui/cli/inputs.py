@@ -13,7 +13,6 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
-from forms import draftfile
 from forms.draft import Draft, DraftInputError, load_draft_json
 
 #: what a path that is no regular file is, by its file type
@@ -44,6 +43,8 @@ class Input(NamedTuple):
 
 def read_input(path: Path, passphrase: str | None = None) -> Input:
     """Draft JSON or an exported draft file; DraftInputError for anything unusable."""
+    from forms import draftfile  # pypdf and cryptography come with it: only when reading
+
     path = Path(path)
     check_regular_file(path)
     if draftfile.is_draft_file(path):
