@@ -5,7 +5,8 @@ it.  ``HEI`` (Shenbao Hei, from Noto Sans CJK SC) is for headings.  Both are Tru
 built by ``resources/fonts/build_fonts.py``; ``resources/fonts/coverage.txt`` lists what
 ``SONG`` can draw, for code that must not import reportlab.
 
-Call :func:`register_fonts` before drawing; it is cheap after the first call.
+Call :func:`register_fonts` before drawing; it is cheap after the first call. reportlab's parse
+of the files comes from a cache beside them when it matches (:mod:`pdf.fontcache`).
 
 reportlab fix
 -------------
@@ -24,10 +25,15 @@ from __future__ import annotations
 
 import sys
 import threading
+from fnmatch import fnmatch
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFont
+
+from pdf.fontcache import load_face
 
 SONG = "ShenbaoSong"
 HEI = "ShenbaoHei"
@@ -93,7 +99,16 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 class _ShenbaoTTFont(TTFont):
-    """reportlab's TTFont with ToUnicode CMaps that are right beyond the BMP (module doc)."""
+    """reportlab's TTFont with ToUnicode CMaps that are right beyond the BMP (module doc), whose
+    face comes from the metrics cache beside the font when it matches (:mod:`pdf.fontcache`)."""
+
+    def __init__(self, name: str, filename: str):  # noqa: D107 - as TTFont.__init__, face cached
+        self.fontName = name
+        self.face = load_face(Path(filename))
+        self.encoding = TTEncoding()
+        self.state = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
 
     def addObjects(self, doc):  # noqa: N802 (reportlab's name)
         state = self.state.get(doc)

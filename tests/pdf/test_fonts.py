@@ -11,9 +11,11 @@ from fontTools.ttLib import TTFont
 from reportlab import rl_config
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfbase.ttfonts import TTFont as RLTTFont
+from reportlab.pdfbase.ttfonts import TTFontFace
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from pdf import fonts
+from pdf import fontcache, fonts
 from tests.tools import requires_tools
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
@@ -189,3 +191,50 @@ def test_hei_covers_the_fixed_headings():
     missing = sorted({c for c in HEADINGS if ord(c) not in hei})
     assert missing == []
     assert {ord(c) for c in RARE} <= hei
+
+
+# --------------------------------------------------------------------------- the metrics cache
+
+
+def _same_face(cached, parsed) -> None:
+    skip = {"_pdfScale", "glyphToChar", "_glyph_to_char"}
+    assert {k: v for k, v in vars(cached).items() if k not in skip} == \
+        {k: v for k, v in vars(parsed).items() if k not in skip}
+    assert cached.glyphToChar == parsed.glyphToChar
+    assert [cached._pdfScale(v) for v in (0, 1, 977, -213)] == [parsed._pdfScale(v) for v in (0, 1, 977, -213)]
+
+
+@pytest.mark.parametrize("name", [fonts.SONG, fonts.HEI])
+def test_bundled_fonts_load_from_their_cache_as_parsed(name):
+    """The cache beside the fonts matches them (else run ``python -m pdf.fontcache``) and gives
+    exactly what reportlab's parse gives."""
+    path = fonts.font_path(name)
+    cached = fontcache.load_face(path)
+    assert isinstance(cached, fontcache.CachedFace), "stale cache: run python -m pdf.fontcache"
+    _same_face(cached, TTFontFace(str(path)))
+
+
+def test_a_changed_font_is_parsed_not_read_from_a_stale_cache(tmp_path):
+    song, hei = fonts.font_path(fonts.SONG), fonts.font_path(fonts.HEI)
+    # the cache of another font: never used for this one
+    face = fontcache.load_face(hei, cache=fontcache.cache_path(song))
+    assert not isinstance(face, fontcache.CachedFace)
+    assert face.name == TTFontFace(str(hei)).name
+    # a font changed after its cache was written: parsed again
+    copy = tmp_path / "Song.ttf"
+    copy.write_bytes(song.read_bytes())
+    fontcache.write_cache(copy)
+    assert isinstance(fontcache.load_face(copy), fontcache.CachedFace)
+    copy.write_bytes(song.read_bytes() + b"\0\0\0\0")
+    assert not isinstance(fontcache.load_face(copy), fontcache.CachedFace)
+    # a damaged cache: parsed again
+    fontcache.cache_path(copy).write_bytes(b"SHENBAO-FONT-METRICS" + b"garbage")
+    assert not isinstance(fontcache.load_face(copy), fontcache.CachedFace)
+
+
+def test_registered_font_is_set_up_as_reportlab_sets_it_up():
+    fonts.register_fonts()
+    ours = fonts._fonts[fonts.SONG]
+    plain = RLTTFont("Plain", str(fonts.font_path(fonts.SONG)))
+    assert set(vars(ours)) == set(vars(plain))
+    assert (ours._asciiReadable, ours.shapable) == (plain._asciiReadable, plain.shapable)

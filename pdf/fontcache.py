@@ -1,0 +1,165 @@
+"""What reportlab reads from our fonts, cached next to them (issue 13).
+
+reportlab parses a whole TrueType file when a font is registered: the cmap (33,000 code points),
+the horizontal metrics, the glyph offsets — about 0.2–0.8 s for our two CJK fonts at every start
+of the program, though the result never changes. :func:`load_face` gives the same
+``TTFontFace`` from a compact file of that parse (``<font>.metrics`` beside the ``.ttf``:
+``marshal`` data, zlib-compressed), and still reads the font file itself, from which reportlab
+later copies the glyphs a page uses into the PDF (subsetting), so the output is byte for byte
+the same.
+
+The cache is keyed by the SHA-256 of the font file, reportlab's version and :data:`FORMAT`: a
+changed font (or reportlab) finds no matching cache and is parsed in full, as before — never
+mixed with stale metrics. ``python -m pdf.fontcache`` (re)writes the cache files; run it after
+``resources/fonts/build_fonts.py``. The cache holds only plain data (numbers, strings, bytes,
+lists, dicts), so loading it runs no code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import sys
+import zlib
+from array import array
+from pathlib import Path
+
+import reportlab
+from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
+
+#: Bump when the stored fields change.
+FORMAT = 2
+_MAGIC = b"SHENBAO-FONT-METRICS"
+
+
+def cache_path(font: Path) -> Path:
+    return Path(font).with_suffix(".metrics")
+
+
+def _key(data: bytes) -> str:
+    return f"{FORMAT}|{reportlab.Version}|{hashlib.sha256(data).hexdigest()}"
+
+
+def _ints(values, code: str = "q") -> bytes:
+    return array(code, values).tobytes()
+
+
+def _unints(blob: bytes, code: str = "q") -> list[int]:
+    return array(code, blob).tolist()
+
+
+def _state(face: TTFontFace) -> dict:
+    """The face's parsed state as plain data (without the file's bytes). The big tables are
+    packed as integer arrays, which load in a few milliseconds; ``glyphToChar`` is not stored
+    (:class:`CachedFace` rebuilds it from ``charToGlyph`` when needed)."""
+    state, names = {}, []
+    for key, value in face.__dict__.items():
+        if key in ("_ttf_data", "_pdfScale", "filename", "glyphToChar"):
+            continue
+        if isinstance(value, TTFNameBytes):
+            names.append(key)
+            value = bytes(value)
+        state[key] = value
+    packed = {
+        "charToGlyph": (_ints(face.charToGlyph), _ints(face.charToGlyph.values())),
+        "charWidths": (_ints(face.charWidths), _ints(face.charWidths.values())),
+        "hmetrics": (_ints(a for a, _ in face.hmetrics), _ints(b for _, b in face.hmetrics)),
+        "glyphPos": _ints(face.glyphPos),
+    }
+    for key in packed:
+        del state[key]
+    return {"state": state, "names": names, "packed": packed}
+
+
+class CachedFace(TTFontFace):
+    """A ``TTFontFace`` restored from the cache. ``glyphToChar`` (glyph → code points, which
+    reportlab reads only when shaping text) is rebuilt from ``charToGlyph`` when first asked
+    for, in the order reportlab's parse builds it."""
+
+    @property
+    def glyphToChar(self) -> dict[int, list[int]]:  # noqa: N802 (reportlab's name)
+        built = self.__dict__.get("_glyph_to_char")
+        if built is None:
+            built = {}
+            for char, glyph in self.charToGlyph.items():
+                built.setdefault(glyph, []).append(char)
+            self.__dict__["_glyph_to_char"] = built
+        return built
+
+    @glyphToChar.setter
+    def glyphToChar(self, value: dict[int, list[int]]) -> None:  # noqa: N802
+        self.__dict__["_glyph_to_char"] = value
+
+
+def _face(stored: dict, data: bytes, path: Path) -> TTFontFace:
+    face = CachedFace.__new__(CachedFace)
+    state = dict(stored["state"])
+    for key in stored["names"]:
+        state[key] = TTFNameBytes(state[key])
+    packed = stored["packed"]
+    state["charToGlyph"] = dict(zip(_unints(packed["charToGlyph"][0]), _unints(packed["charToGlyph"][1])))
+    state["charWidths"] = dict(zip(_unints(packed["charWidths"][0]), _unints(packed["charWidths"][1])))
+    state["hmetrics"] = list(zip(_unints(packed["hmetrics"][0]), _unints(packed["hmetrics"][1])))
+    state["glyphPos"] = _unints(packed["glyphPos"])
+    face.__dict__.update(state)
+    face._ttf_data = data
+    face.filename = str(path)
+    units = face.unitsPerEm  # reportlab's own scale function (TTFontFile.extractInfo)
+    if units == 1000:
+        face._pdfScale = lambda x: x
+    else:
+        mult = 1000 / units
+        face._pdfScale = lambda x: x * mult
+    return face
+
+
+def _read(cache: Path, key: str) -> dict | None:
+    try:
+        blob = cache.read_bytes()
+    except OSError:
+        return None
+    if not blob.startswith(_MAGIC):
+        return None
+    try:
+        stored = marshal.loads(zlib.decompress(blob[len(_MAGIC):]))
+    except (ValueError, EOFError, TypeError, zlib.error):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None  # another font, another reportlab: parse in full
+    return stored
+
+
+def load_face(path: Path, cache: Path | None = None) -> TTFontFace:
+    """The ``TTFontFace`` of font file ``path``: from its cache when the cache matches the file,
+    else parsed by reportlab in full."""
+    path = Path(path)
+    data = path.read_bytes()
+    stored = _read(cache or cache_path(path), _key(data))
+    if stored is None:
+        return TTFontFace(str(path))
+    return _face(stored, data, path)
+
+
+def write_cache(path: Path, cache: Path | None = None) -> Path:
+    """Parse font ``path`` in full and write its cache; returns the cache's path."""
+    path = Path(path)
+    data = path.read_bytes()
+    face = TTFontFace(str(path))
+    stored = {"key": _key(data), **_state(face)}
+    out = cache or cache_path(path)
+    out.write_bytes(_MAGIC + zlib.compress(marshal.dumps(stored), 9))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pdf.fonts import HEI, SONG, font_path
+
+    paths = [Path(p) for p in (argv if argv is not None else sys.argv[1:])] or [font_path(SONG), font_path(HEI)]
+    for font in paths:
+        out = write_cache(font)
+        print(f"{out} ({out.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
