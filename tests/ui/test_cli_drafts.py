@@ -13,7 +13,7 @@ import pytest
 
 from forms.sample import sample_draft, write_sample
 from forms.store import Store
-from tests.forms.store_helpers import MAIN_DIR, run_cli
+from tests.forms.store_helpers import CAN_MOUNT, MAIN_DIR, read_only_mount, run_cli, run_in_mount
 from ui import cli
 
 
@@ -56,7 +56,7 @@ def test_every_drafts_command_has_help():
 
 
 def test_list_empty(capsys, db):
-    code, out, err = run(capsys, "drafts", "list", "--db", str(db))
+    code, out, _ = run(capsys, "drafts", "list", "--db", str(db))
     assert code == 0 and out.strip() == "还没有草稿。"
     code, out, _ = run(capsys, "drafts", "list", "--json", "--db", str(db))
     assert code == 0 and json.loads(out) == []
@@ -367,3 +367,53 @@ def test_a_store_path_that_names_no_file(db_arg, capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "drafts", "list", "--db", db_arg)
     assert code == 2 and out == "" and "草稿库" in err
     assert [p.name for p in tmp_path.iterdir()] == ["folder"] and not any((tmp_path / "folder").iterdir())
+
+
+# --------------------------------------------------------------------------- a read-only location
+
+READ_COMMANDS = """
+import contextlib, io, json, sys
+import main
+for argv in json.loads(sys.argv[1]):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main.main(argv)
+    print(json.dumps([argv[1], code, out.getvalue(), err.getvalue()], ensure_ascii=False))
+"""
+
+
+@pytest.mark.skipif(not CAN_MOUNT, reason="needs Linux mount namespaces (unshare -m)")
+@pytest.mark.parametrize("crashed", [False, True], ids=["closed", "writer-killed-wal-left"])
+def test_drafts_are_read_from_a_read_only_folder(crashed, tmp_path):
+    """list, show, history, export and backup work where nothing can be written (issue 9 item 4):
+    the store is opened read-only when it cannot be opened for writing; the folder is unchanged."""
+    import json
+    import subprocess
+
+    share, out = tmp_path / "share", tmp_path / "out"
+    share.mkdir()
+    out.mkdir()
+    db = share / "drafts.sqlite3"
+    make = ("import os, sys\nfrom pathlib import Path\nfrom forms.sample import sample_draft\n"
+            "from forms.store import Store\ns = Store(Path(sys.argv[1])); d = sample_draft(); i = s.create(d)\n"
+            "d.set('plan', '只读位置'); s.save(i, d, '第二版')\nprint(i)\n"
+            "sys.stdout.flush()\nos._exit(0) if sys.argv[2] == '1' else s.close()\n")
+    made = subprocess.run([sys.executable, "-c", make, str(db), "1" if crashed else "0"], cwd=MAIN_DIR,
+                          capture_output=True, text=True, check=True)
+    draft_id = made.stdout.strip()
+    assert db.with_name(db.name + "-wal").exists() == crashed
+    before = {p.name: p.read_bytes() for p in share.iterdir()}
+    commands = [["drafts", "list", "--db", str(db)], ["drafts", "show", draft_id[:8], "--db", str(db)],
+                ["drafts", "history", draft_id, "--db", str(db)],
+                ["drafts", "export", draft_id, "-o", str(out / "x.shenbao"), "--db", str(db)],
+                ["drafts", "backup", "-o", str(out / "b.sqlite3"), "--db", str(db)]]
+    result = run_in_mount(read_only_mount(share), READ_COMMANDS, json.dumps(commands))
+    assert result.returncode == 0, result.stderr
+    ran = {name: (code, stdout, stderr) for name, code, stdout, stderr in map(json.loads, result.stdout.splitlines())}
+    assert {name: code for name, (code, _, _) in ran.items()} == dict.fromkeys(
+        ["list", "show", "history", "export", "backup"], 0), ran
+    assert draft_id in ran["list"][1] and json.loads(ran["show"][1])["data"]["plan"] == "只读位置"
+    assert "第二版" in ran["history"][1]
+    assert {p.name: p.read_bytes() for p in share.iterdir()} == before
+    with Store(out / "b.sqlite3") as b:
+        assert b.load(draft_id).get("plan") == "只读位置"

@@ -26,15 +26,34 @@ ID_HELP = "草稿编号（也可只写开头几位，只要不与别的草稿重
 
 
 @contextlib.contextmanager
-def opened_store(args: argparse.Namespace) -> Iterator:
-    """The store for this command; its errors become one line and exit 2."""
-    from forms.store import Store, StoreError
+def opened_store(args: argparse.Namespace, *, reading: bool = False) -> Iterator:
+    """The store for this command; its errors become one line and exit 2. A command that only
+    reads (``reading``) falls back to opening an existing store read-only when it cannot be
+    opened for writing, so drafts can be listed, shown, exported and backed up from a read-only
+    share or a locked folder."""
+    from forms.store import StoreError
 
     try:
-        with Store(getattr(args, "db", None)) as store:
+        with _open_store(getattr(args, "db", None), reading) as store:
             yield store
     except StoreError as exc:
         raise CommandError(str(exc)) from None
+
+
+def _open_store(path: Path | None, reading: bool):
+    from forms.store import Store, StoreError, default_store_path
+
+    try:
+        return Store(path)
+    except StoreError as exc:
+        path = path or default_store_path()
+        if not (reading and Path(path).is_file()):
+            raise
+        refused = exc
+    try:
+        return Store(path, read_only=True)
+    except StoreError:
+        raise refused from None
 
 
 def _local(when) -> str:
@@ -47,7 +66,7 @@ def _local(when) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with opened_store(args) as store:
+    with opened_store(args, reading=True) as store:
         drafts = store.list_drafts(include_deleted=args.trash)
     if args.trash:
         drafts = [d for d in drafts if d.deleted_at is not None]
@@ -82,7 +101,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     secret = passphrase(args)
     target = Path(args.output)
-    with opened_store(args) as store:
+    with opened_store(args, reading=True) as store:
         draft_id = store.resolve_id(args.id)
         store.export_file(draft_id, target, without_personal=args.without_personal, passphrase=secret)
     notes = []
@@ -95,7 +114,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with opened_store(args) as store:
+    with opened_store(args, reading=True) as store:
         draft_id = store.resolve_id(args.id)
         if args.revision is not None:
             draft = store.load_revision(draft_id, args.revision)
@@ -129,7 +148,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    with opened_store(args) as store:
+    with opened_store(args, reading=True) as store:
         draft_id = store.resolve_id(args.id)
         revisions = store.revisions(draft_id)
     out(f"草稿 {draft_id} 的历史版本（最新的在前）：版本号  保存时间  校验码  说明")
@@ -141,7 +160,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     target = Path(args.output)
-    with opened_store(args) as store:
+    with opened_store(args, reading=True) as store:
         store.backup(target)
     out(f"已备份草稿库到 {target}")
     return EXIT_OK
