@@ -59,25 +59,16 @@ def kind_of(out: Path) -> str:
         return KINDS[suffix]
     except KeyError:
         shown = Path(out).suffix or "（无扩展名）"
-        raise _refused(f"不支持的输出格式“{shown}”，请使用 .pdf 或 .docx") from None
-
-
-def _refused(message: str, problems: tuple = ()) -> RenderRefused:
-    try:
-        exc = RenderRefused(message, problems=problems)
-    except TypeError:  # forms.problems without the ``problems`` argument yet
-        exc = RenderRefused(message)
-        exc.problems = tuple(problems)
-    return exc
+        raise RenderRefused(f"不支持的输出格式“{shown}”，请使用 .pdf 或 .docx") from None
 
 
 def _check(draft: Draft, kind: str, *, draft_mode: bool, simplex: bool,
            today: dt.date | None) -> tuple[Draft, tuple[Problem, ...]]:
     """The copy to print and its problems; raises :class:`RenderRefused` when it may not print."""
     if kind not in KINDS.values():
-        raise _refused(f"不支持的输出格式“{kind}”，请使用 pdf 或 docx")
+        raise RenderRefused(f"不支持的输出格式“{kind}”，请使用 pdf 或 docx")
     if kind == "docx" and simplex:
-        raise _refused(SIMPLEX_IN_WORD)
+        raise RenderRefused(SIMPLEX_IN_WORD)
     from forms.validate import validate
     from pdf.merge import quiet_pypdf
 
@@ -86,7 +77,7 @@ def _check(draft: Draft, kind: str, *, draft_mode: bool, simplex: bool,
         problems = tuple(validate(copy, today))
     errors = tuple(p for p in problems if p.is_error)
     if errors and not draft_mode:
-        raise _refused(
+        raise RenderRefused(
             f"草稿还有 {len(errors)} 个错误，未生成正式文件。改正后重试，或打印带“草稿”水印的稿。",
             errors)
     return copy, problems

@@ -77,7 +77,7 @@ class CachedFace(TTFontFace):
     for, in the order reportlab's parse builds it."""
 
     @property
-    def glyphToChar(self) -> dict[int, list[int]]:  # noqa: N802 (reportlab's name)
+    def glyphToChar(self) -> dict[int, list[int]]:
         built = self.__dict__.get("_glyph_to_char")
         if built is None:
             built = {}
@@ -87,7 +87,7 @@ class CachedFace(TTFontFace):
         return built
 
     @glyphToChar.setter
-    def glyphToChar(self, value: dict[int, list[int]]) -> None:  # noqa: N802
+    def glyphToChar(self, value: dict[int, list[int]]) -> None:
         self.__dict__["_glyph_to_char"] = value
 
 
