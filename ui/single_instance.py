@@ -34,7 +34,7 @@ _HEADER = struct.Struct(">I")
 def _user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # no user name in the environment and no passwd entry
+    except (KeyError, OSError, ImportError):  # no user name in the environment, no passwd entry
         return os.environ.get("USERNAME") or os.environ.get("USER") or "user"
 
 

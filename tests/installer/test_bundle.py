@@ -9,7 +9,6 @@ spec forgot. The Windows CI workflow runs the same command-line checks on the .e
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -40,7 +39,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = subprocess.run(
         [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
          "--distpath", str(work / "dist"), "--workpath", str(work / "build"), str(SPEC)],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
     )
     assert done.returncode == 0, done.stderr[-5000:]
     return work / "dist" / "shenbao"
@@ -54,7 +53,7 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
 def frozen(bundle: Path, program: str, *args: str, home: Path, cwd: Path, **extra: str) -> subprocess.CompletedProcess:
     """Run a frozen program as `env -i PATH=... HOME=... QT_QPA_PLATFORM=offscreen program args`."""
     return subprocess.run([str(bundle / program), *args], env=clean_env(home, **extra), cwd=cwd,
-                          capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT)
+                          capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT, check=False)
 
 
 def _files(bundle: Path) -> list[str]:
@@ -176,18 +175,9 @@ def test_frozen_editor_opens_the_sample_and_closes(bundle: Path, tmp_path: Path)
         assert colours is None or len(colours) > 50   # drawn widgets and text, not an empty frame
 
 
-def _wait_listening(name: str, proc: subprocess.Popen) -> None:
-    from ui.single_instance import someone_listens
-
-    deadline = time.monotonic() + TIMEOUT
-    while not someone_listens(name, 200):
-        assert proc.poll() is None, proc.stderr.read()
-        assert time.monotonic() < deadline, "the frozen editor never started listening"
-        time.sleep(0.2)
-
-
 def test_frozen_second_start_hands_the_file_to_the_running_editor(
         bundle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.ui.test_single_instance import wait_listening
     from ui.single_instance import server_name
 
     # A .shenbao file from a colleague: made in another store with the frozen CLI.
@@ -208,7 +198,7 @@ def test_frozen_second_start_hands_the_file_to_the_running_editor(
         monkeypatch.delenv("SHENBAO_DB", raising=False)
         monkeypatch.delenv("XDG_DATA_HOME", raising=False)
         monkeypatch.setenv("HOME", str(home))
-        _wait_listening(server_name(), first)
+        wait_listening(server_name(), first)
         second = frozen(bundle, "shenbao", "同事.shenbao", home=home, cwd=tmp_path)
         assert second.returncode == 0, second.stderr
         assert first.poll() is None                       # the first editor took it and runs on

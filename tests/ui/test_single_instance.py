@@ -18,9 +18,9 @@ import pytest
 
 pytest.importorskip("PySide6.QtNetwork")
 
-from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket  # noqa: E402
+from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
-from ui.single_instance import InstanceServer, hand_over, server_name, someone_listens  # noqa: E402
+from ui.single_instance import InstanceServer, hand_over, server_name, someone_listens
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 30
@@ -41,12 +41,11 @@ RECEIVER = textwrap.dedent(
         print(json.dumps(paths, ensure_ascii=False), flush=True)
         app.quit()
     server.paths_received.connect(got)
-    QTimer.singleShot(%d * 1000, lambda: app.exit(5))   # never outlive the test
+    QTimer.singleShot(TIMEOUT_S * 1000, lambda: app.exit(5))   # never outlive the test
     print("READY", flush=True)
     sys.exit(app.exec())
     """
-    % TIMEOUT
-)
+).replace("TIMEOUT_S", str(TIMEOUT))
 
 SENDER = "import sys; from ui.single_instance import hand_over; sys.exit(0 if hand_over(sys.argv[2:], name=sys.argv[1] or None) else 3)"
 
@@ -199,7 +198,8 @@ def test_a_message_that_is_not_ours_is_ignored(qtbot, tmp_path: Path) -> None:
         server.close()
 
 
-def _wait_listening(name: str, proc: subprocess.Popen) -> None:
+def wait_listening(name: str, proc: subprocess.Popen) -> None:
+    """Until an editor started as ``proc`` listens under ``name`` (also used by the bundle test)."""
     import time
 
     deadline = time.monotonic() + TIMEOUT
@@ -219,7 +219,7 @@ def test_second_main_py_hands_a_draft_file_to_the_running_editor(tmp_path: Path)
 
     def main_py(*args: str, db: Path) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), *args], cwd=tmp_path,
-                              env=env, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT)
+                              env=env, capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT, check=False)
 
     colleague = tmp_path / "colleague.sqlite3"
     assert main_py("sample", "-o", "s.json", db=colleague).returncode == 0
@@ -232,9 +232,9 @@ def test_second_main_py_hands_a_draft_file_to_the_running_editor(tmp_path: Path)
     first = subprocess.Popen([sys.executable, str(ROOT / "main.py")], cwd=tmp_path, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        _wait_listening(server_name(mine), first)
+        wait_listening(server_name(mine), first)
         second = subprocess.run([sys.executable, str(ROOT / "main.py"), "同事.shenbao"], cwd=tmp_path, env=env,
-                                capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT)
+                                capture_output=True, text=True, encoding="utf-8", timeout=TIMEOUT, check=False)
         assert second.returncode == 0, second.stderr
         assert first.poll() is None
         deadline = time.monotonic() + TIMEOUT
