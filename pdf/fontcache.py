@@ -8,9 +8,9 @@ of the program, though the result never changes. :func:`load_face` gives the sam
 later copies the glyphs a page uses into the PDF (subsetting), so the output is byte for byte
 the same.
 
-The cache is keyed by the SHA-256 of the font file, reportlab's version and :data:`FORMAT`: a
-changed font (or reportlab) finds no matching cache and is parsed in full, as before — never
-mixed with stale metrics. ``python -m pdf.fontcache`` (re)writes the cache files; run it after
+The cache is keyed by the SHA-256 of the font file, reportlab's version, the byte order and
+:data:`FORMAT`: a changed font (or reportlab) finds no matching cache and is parsed in full, as
+before — never mixed with stale metrics. ``python -m pdf.fontcache`` (re)writes the cache files; run it after
 ``resources/fonts/build_fonts.py``. The cache holds only plain data (numbers, strings, bytes,
 lists, dicts), so loading it runs no code.
 """
@@ -37,7 +37,8 @@ def cache_path(font: Path) -> Path:
 
 
 def _key(data: bytes) -> str:
-    return f"{FORMAT}|{reportlab.Version}|{hashlib.sha256(data).hexdigest()}"
+    # the integer arrays are stored in this machine's byte order
+    return f"{FORMAT}|{reportlab.Version}|{sys.byteorder}|{hashlib.sha256(data).hexdigest()}"
 
 
 def _ints(values, code: str = "q") -> bytes:
