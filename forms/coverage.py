@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from forms.messages import message
 from forms.problems import Problem
 
 if TYPE_CHECKING:
@@ -111,7 +110,6 @@ def unrenderable_problems(draft: "Draft") -> list[Problem]:
         if bad:
             shown = "、".join(describe(c) for c in bad[:5]) + ("等" if len(bad) > 5 else "")
             form = draft.form
-            problems.append(Problem(path, "unrenderable_char",
-                                    message("unrenderable_char", subject=form.who(path), chars=shown),
-                                    form.where(path)))
+            problems.append(Problem.of(path, "unrenderable_char", form.where(path),
+                                       subject=form.who(path), chars=shown))
     return problems

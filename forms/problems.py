@@ -91,6 +91,11 @@ class Problem:
     def at(cls, path: str, finding: Finding, where: str = "") -> "Problem":
         return cls(path, finding.code, finding.message, where)
 
+    @classmethod
+    def of(cls, path: str, key: str, where: str = "", **fields: object) -> "Problem":
+        """The problem at ``path`` with the message of template ``key`` (:mod:`forms.messages`)."""
+        return cls(path, code_of(key), message(key, **fields), where)
+
 
 class DefinitionError(ValueError):
     """The form definition file is wrong; the message names the place."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from forms import idnumbers
 from forms.coverage import unrenderable_problems
-from forms.messages import message, shown, subject
+from forms.messages import shown, subject
 from forms.problems import DefinitionError, Problem
 
 if TYPE_CHECKING:
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 
 def _problem(draft: "Draft", path: str, key: str, **fields: Any) -> Problem:
     """A problem at ``path`` with the message of template ``key`` and the place in words."""
-    code = key.split(".", 1)[0]
-    return Problem(path, code, message(key, **fields), draft.form.where(path))
+    return Problem.of(path, key, draft.form.where(path), **fields)
 
 
 def _key_of_type(form: "Form", record_path: str, ftype: str) -> str | None:

@@ -18,7 +18,6 @@ from forms.definition import FieldDef
 from forms.draft import Draft
 from forms.fieldtypes import TYPES, CheckContext
 from forms.fsutil import BytesMemo
-from forms.messages import message
 from forms.problems import Finding, Problem
 from forms.rules import RULES
 
@@ -30,7 +29,7 @@ def is_required(fdef: FieldDef, draft: Draft) -> bool:
 
 
 def _problem(draft: Draft, path: str, key: str, **fields: Any) -> Problem:
-    return Problem(path, key.split(".", 1)[0], message(key, **fields), draft.form.where(path))
+    return Problem.of(path, key, draft.form.where(path), **fields)
 
 
 def _check_value(draft: Draft, path: str, fdef: FieldDef, value: Any, ctx: CheckContext) -> list[Problem]:
