@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QImage
-from PySide6.QtWidgets import QApplication
 
 import ui.operations
 from forms.definition import get_form
@@ -29,6 +28,6 @@ def test_dropped_files_go_to_the_import(qtbot, window, monkeypatch, tmp_path):
     mime.setUrls([QUrl.fromLocalFile(str(target))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
                        Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, event)
+    window.dropEvent(event)  # what Qt calls for a drop (offscreen has no drag and drop)
     qtbot.waitUntil(lambda: bool(received))
     assert received == [(window, [str(target)])]
