@@ -16,6 +16,7 @@ Helpers for typing: :func:`type_text` (ASCII through ``qtbot.keyClicks``) and :f
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,7 @@ def pytest_collection_modifyitems(config, items):
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
-            for text in _QT_NOISE:
-                item.add_marker(pytest.mark.qt_log_ignore(text))
+            item.add_marker(pytest.mark.qt_log_ignore(*(re.escape(t) for t in _QT_NOISE)))
 
 
 @pytest.fixture(autouse=True)
