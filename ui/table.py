@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -35,6 +36,7 @@ from forms.model import INSERT, MOVE, REMOVE, RESET, SET, Change, row_path, spli
 from forms.problems import Problem
 from ui.fields import NOT_PRINTED, cell_editor, read_cell, value_to_text, write_cell
 
+SERIAL_LABEL = "序号"
 ERROR_BG = QColor("#fde7e7")
 WARNING_BG = QColor("#fff4d6")
 
@@ -304,6 +306,10 @@ class ListTableView(QTableView):
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setCornerButtonEnabled(False)
+        self.corner = QLabel(SERIAL_LABEL, self)  # the 序号 column's title, as on paper
+        self.corner.setObjectName(f"{model.list_path}.serial")
+        self.corner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         model.rowsInserted.connect(self._on_model_rows_inserted)
         model.rowsRemoved.connect(self._fit_height)
         model.modelReset.connect(self._on_model_reset)
@@ -312,6 +318,16 @@ class ListTableView(QTableView):
         header.sectionResized.connect(self._on_header_section_resized)
         self.resizeRowsToContents()
         self._fit_height()
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        if not hasattr(self, "corner"):
+            return  # setModel lays out before __init__ made the label
+        frame = self.frameWidth()
+        self.corner.setGeometry(frame, frame, max(self.verticalHeader().width(), self.corner.sizeHint().width()),
+                                self.horizontalHeader().height())
+        if self.verticalHeader().width() < self.corner.sizeHint().width():
+            self.verticalHeader().setMinimumWidth(self.corner.sizeHint().width())
 
     # Rows are as tall as their wrapped text; only the rows that changed are measured again
     # (ResizeToContents would measure all 60 rows on every keystroke's mark).

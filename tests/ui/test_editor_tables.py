@@ -31,6 +31,7 @@ def test_columns_follow_the_printed_form_then_the_unprinted(window):
     assert [c.key for c in model.columns] == MEMBER_KEYS
     assert model.columns[-1].label.endswith("（不打印）")
     assert model.headerData(0, Qt.Orientation.Vertical) == "1"  # 序号 is the position
+    assert members_view(window).corner.text() == "序号" and not members_view(window).corner.isHidden()
 
 
 def test_paste_3x8_block_adds_rows_and_undo_removes_it(qtbot, empty_window):
