@@ -100,9 +100,6 @@ class ParaInput(_GlobalUndo, QPlainTextEdit):
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), self.minimumHeight())
 
-    def text(self) -> str:
-        return self.toPlainText()
-
 
 class ChoiceInput(QComboBox):
     def wheelEvent(self, event) -> None:
@@ -163,9 +160,6 @@ class FieldEditor(QWidget):
     def show_value(self) -> None:
         """Show the session's value unless the input already holds text meaning it."""
         raise NotImplementedError
-
-    def text(self) -> str:
-        return ""
 
     # shared
     def eventFilter(self, obj, event) -> bool:
@@ -243,9 +237,6 @@ class LineEditor(FieldEditor):
         self._icon_action = None
         return edit
 
-    def text(self) -> str:
-        return self.input.text()
-
     def _means(self, text: str, value: Any) -> bool:
         try:
             return self.session.clean(self.path, text_to_value(self.fdef, text)) == value
@@ -302,9 +293,6 @@ class ParaEditor(FieldEditor):
         self.layout().addWidget(self.counter)
         self._update_counter()
 
-    def text(self) -> str:
-        return self.input.toPlainText()
-
     def show_value(self, force: bool = False) -> None:
         value = self.session.get(self.path) or ""
         current = self.input.toPlainText()
@@ -345,9 +333,6 @@ class ChoiceEditor(FieldEditor):
         fill_choices(combo, self.fdef)
         combo.currentIndexChanged.connect(self._on_input_index_changed)
         return combo
-
-    def text(self) -> str:
-        return self.input.currentData() or ""
 
     def show_value(self, force: bool = False) -> None:
         self._updating = True

@@ -90,10 +90,6 @@ class DraftSession(QObject):
     def snapshot(self) -> Draft:
         return self.model.snapshot()
 
-    @property
-    def dirty(self) -> bool:
-        return self._dirty
-
     # -- editing ------------------------------------------------------------------------
 
     def clean(self, path: str, value: Any) -> Any:
