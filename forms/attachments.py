@@ -8,6 +8,10 @@ pypdf or Pillow throws becomes an ``attachment_invalid`` finding (spec §3).
 
 Headless and free of reportlab/Qt, so the editor, ``validate`` and the printer share one verdict.
 The printer then uses :mod:`pdf.attachments` to sanitise and place what passed.
+
+pypdf, Pillow and logging are imported by the first inspection, not with this module: the
+limits and sniffing here are read by code (reading a draft file, ``validate`` of a draft without
+attachments) that must not pay for them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
-import logging
 import math
 import threading
 import time
@@ -23,9 +26,6 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
 
 from forms.messages import megabytes
 from forms.problems import Finding
@@ -98,28 +98,37 @@ _QUIET = threading.local()
 _WARNINGS_LOCK = threading.RLock()
 
 
-class _PypdfGate(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        if getattr(_QUIET, "depth", 0):
-            return
-        root = logging.getLogger()
-        if record.levelno >= root.getEffectiveLevel():
-            root.handle(record)
+_GATE_LOCK = threading.Lock()
+_gate_installed = False
 
 
 def _install_gate() -> None:
-    logger = logging.getLogger("pypdf")
-    if not any(isinstance(h, _PypdfGate) for h in logger.handlers):
-        logger.addHandler(_PypdfGate())
-        logger.propagate = False
+    """Put the gate on pypdf's logger (once, before pypdf first reads anything for us)."""
+    global _gate_installed
+    if _gate_installed:
+        return
+    import logging
 
+    class _PypdfGate(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if getattr(_QUIET, "depth", 0):
+                return
+            root = logging.getLogger()
+            if record.levelno >= root.getEffectiveLevel():
+                root.handle(record)
 
-_install_gate()
+    with _GATE_LOCK:
+        logger = logging.getLogger("pypdf")
+        if not any(type(h).__name__ == "_PypdfGate" for h in logger.handlers):
+            logger.addHandler(_PypdfGate())
+            logger.propagate = False
+        _gate_installed = True
 
 
 @contextmanager
 def quiet_pypdf() -> Iterator[None]:
     """Drop pypdf's log records in this thread while inside (other threads are untouched)."""
+    _install_gate()
     depth = getattr(_QUIET, "depth", 0)
     _QUIET.depth = depth + 1
     try:
@@ -210,6 +219,8 @@ def inspect_attachment(data: bytes, name: str = "") -> AttachmentInfo | Finding:
 
 
 def _inspect_pdf(data: bytes, label: str) -> AttachmentInfo | Finding:
+    from pypdf import PdfReader
+
     broken = _invalid("pdf_broken", label=label)
     if b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
         return _invalid("pdf_truncated", label=label)
@@ -261,6 +272,8 @@ def _page_has_size(page) -> bool:
 
 
 def _inspect_image(data: bytes, kind: str, label: str) -> AttachmentInfo | Finding:
+    from PIL import Image, UnidentifiedImageError
+
     name = kind.upper()
     broken = _invalid("image_broken", label=label, kind=name)
     formats = [PIL_FORMATS[kind]]

@@ -9,14 +9,16 @@ hints and static text from the :class:`Form` built here.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from forms.display import FORMATS
 from forms.problems import DefinitionError  # also importable from here, as before
@@ -39,34 +41,47 @@ PART_KINDS = frozenset({"cover", "static", "table", "box", "opinion", "attachmen
 # --------------------------------------------------------------------------- strict YAML
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one)."""
+@cache
+def _strict_loader() -> type:
+    """A SafeLoader that refuses duplicate keys (PyYAML silently keeps the last one) and notes
+    each mapping's line. PyYAML is imported here: a start that finds the compiled form in the
+    cache (:func:`get_form`) never needs it."""
+    import yaml
+
+    class _StrictLoader(yaml.SafeLoader):
+        pass
+
+    def construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+        loader.flatten_mapping(node)
+        result: dict = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in result:
+                raise DefinitionError(
+                    f"line {key_node.start_mark.line + 1}: duplicate key {key!r}"
+                )
+            result[key] = loader.construct_object(value_node, deep=deep)
+        result["__line__"] = node.start_mark.line + 1
+        return result
+
+    _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return _StrictLoader
 
 
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    loader.flatten_mapping(node)
-    result: dict = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in result:
-            raise DefinitionError(
-                f"line {key_node.start_mark.line + 1}: duplicate key {key!r}"
-            )
-        result[key] = loader.construct_object(value_node, deep=deep)
-    result["__line__"] = node.start_mark.line + 1
-    return result
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _load_yaml(path: Path) -> dict:
+def _read_definition(path: Path) -> bytes:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except OSError as exc:
         raise DefinitionError(f"{path}: cannot read: {exc}") from exc
+
+
+def _load_yaml(path: Path, raw: bytes) -> dict:
+    import yaml
+
+    # As a text-mode read would give it: UTF-8, universal newlines.
+    text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+        data = yaml.load(text, Loader=_strict_loader())  # noqa: S506 - strict SafeLoader subclass
     except DefinitionError as exc:
         raise DefinitionError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
@@ -119,7 +134,7 @@ class FieldDef:
     id_type_default: str | None = None
     line: int = 0
 
-    @property
+    @cached_property  # read for every value of every validation
     def key(self) -> str:
         return self.path.rsplit(".", 1)[-1]
 
@@ -577,7 +592,12 @@ def load_form(source: Path, *, rules: Mapping[str, Any] = RULES,
     (:data:`forms.rules.RULES`), conditions (:data:`forms.rules.CONDITIONS`) and display formats
     (:data:`forms.display.FORMATS`) — the defaults, wired here and nowhere else."""
     source = Path(source)
-    raw = _load_yaml(source)
+    return _build_form(source, _read_definition(source), rules=rules, conditions=conditions, formats=formats)
+
+
+def _build_form(source: Path, text: bytes, *, rules: Mapping[str, Any], conditions: Mapping[str, Callable],
+                formats: Mapping[str, Any]) -> Form:
+    raw = _load_yaml(source, text)
     _check_keys(source, raw, _TOP_KEYS, "the form")
     for key in ("form", "title", "issuer", "fields", "parts"):
         if key not in raw:
@@ -677,11 +697,111 @@ def _edition_files() -> dict[str, Path]:
 
 @cache
 def get_form(form_id: str = DEFAULT_FORM_ID) -> Form:
-    """The edition with this id (loaded once per process)."""
+    """The edition with this id (loaded once per process, from the compiled-form cache when the
+    file and the loader are those it was compiled from)."""
     files = _edition_files()
     if form_id not in files:
         raise KeyError(form_id)
-    form = load_form(files[form_id])
+    form = _compiled_form(files[form_id])
     if form.id != form_id:
         raise DefinitionError(f"{files[form_id]}: declares form {form.id!r} in folder {form_id!r}")
+    return form
+
+
+# --------------------------------------------------------------------------- compiled-form cache
+#
+# Parsing and checking form.yaml costs more than everything else a ``validate`` does (PyYAML's
+# import alone is a third of it), at every start. The Form built from a file is therefore kept,
+# pickled, in the per-user cache folder, under a key made of the file's SHA-256, the code of
+# the loader and of the registries it checks against, and the Python version: a changed file,
+# a changed loader or another Python is a miss, parsed and checked in full as before (so a
+# broken file still fails loudly). Nothing is ever written into the program's own folder; any
+# failure to read or write the cache falls back to parsing, silently.
+
+#: The modules whose code decides what Form a file gives: the loader and its registries.
+_LOADER_MODULES = ("forms.definition", "forms.rules", "forms.display", "forms.fieldtypes")
+_CACHE_MAGIC = b"shenbao-form-cache 1\n"
+#: The cache folder; None: the per-user one (``platformdirs.user_cache_path("Shenbao")``).
+CACHE_DIR: Path | None = None
+
+
+def cache_dir() -> Path:
+    if CACHE_DIR is not None:
+        return CACHE_DIR
+    import platformdirs
+
+    return platformdirs.user_cache_path("Shenbao", appauthor=False)
+
+
+@cache
+def _code_version() -> bytes | None:
+    """A digest of the loader's code: its source files; in a frozen build (no sources) the
+    program file's size and time, which every build changes. None when neither can be read
+    (then nothing is cached)."""
+    digest = hashlib.sha256(repr((_CACHE_MAGIC, sys.version_info[:3], sys.implementation.name)).encode())
+    try:
+        for name in _LOADER_MODULES:
+            digest.update(Path(sys.modules[name].__file__).read_bytes())
+        return digest.digest()
+    except (KeyError, TypeError, OSError):
+        pass
+    if getattr(sys, "frozen", False):
+        try:
+            st = os.stat(sys.executable)
+        except OSError:
+            return None
+        digest.update(f"frozen {sys.executable} {st.st_size} {st.st_mtime_ns}".encode())
+        return digest.digest()
+    return None
+
+
+def _cache_key(text: bytes) -> bytes | None:
+    code = _code_version()
+    return None if code is None else hashlib.sha256(code + hashlib.sha256(text).digest()).digest()
+
+
+def _cache_file(key: bytes) -> Path:
+    return cache_dir() / f"form-{key.hex()[:32]}.pickle"
+
+
+def _read_cache(key: bytes, source: Path) -> Form | None:
+    """The Form cached under ``key``, or None (no entry, a damaged one, anything unexpected)."""
+    try:
+        blob = _cache_file(key).read_bytes()
+        head = len(_CACHE_MAGIC)
+        if blob[:head] != _CACHE_MAGIC or blob[head:head + 32] != key:
+            return None
+        payload = blob[head + 64:]
+        if hashlib.sha256(payload).digest() != blob[head + 32:head + 64]:
+            return None
+        form = pickle.loads(payload)  # noqa: S301 - the user's own cache folder, checksummed
+        if not isinstance(form, Form):
+            return None
+        object.__setattr__(form, "source", source)
+        return form
+    except Exception:  # noqa: BLE001 - a cache never stops the program: parse instead
+        return None
+
+
+def _write_cache(key: bytes, form: Form) -> None:
+    from forms.fsutil import atomic_write_bytes
+
+    try:
+        payload = pickle.dumps(form, protocol=pickle.HIGHEST_PROTOCOL)
+        path = _cache_file(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, _CACHE_MAGIC + key + hashlib.sha256(payload).digest() + payload)
+    except Exception:  # noqa: BLE001 - read-only profile, full disk…: the next start parses again
+        pass
+
+
+def _compiled_form(source: Path) -> Form:
+    """The Form of an edition file: from the cache, or parsed and checked, then cached."""
+    text = _read_definition(source)
+    key = _cache_key(text)
+    form = _read_cache(key, source) if key is not None else None
+    if form is None:
+        form = _build_form(source, text, rules=RULES, conditions=CONDITIONS, formats=FORMATS)
+        if key is not None:
+            _write_cache(key, form)
     return form
