@@ -58,6 +58,9 @@ _VERDICTS: dict[str, bool] = {}
 _VERDICTS_LOCK = threading.Lock()
 _MAX_VERDICTS = 100_000  # hostile text with every code point: stay bounded
 _RANGES_LOCK = threading.Lock()
+# The characters found drawable so far (bounded by what the fonts cover): a whole text is
+# checked with one set difference, in C, instead of one lookup per character.
+_DRAWABLE: set[str] = set(_ALWAYS_OK)
 
 
 def _lookup(ch: str) -> bool:
@@ -78,12 +81,18 @@ def can_render(ch: str) -> bool:
             if len(_VERDICTS) >= _MAX_VERDICTS:
                 _VERDICTS.clear()
             _VERDICTS[ch] = verdict
+            if verdict:
+                _DRAWABLE.add(ch)
     return verdict
 
 
 def unrenderable(text: str) -> list[str]:
     """The distinct characters of ``text`` that no bundled font can draw, in order."""
-    return [ch for ch in dict.fromkeys(text) if not can_render(ch)]
+    unknown = set(text).difference(_DRAWABLE)  # one C call: atomic beside other threads' adds
+    if not unknown:
+        return []
+    bad = {ch for ch in unknown if not can_render(ch)}
+    return [ch for ch in dict.fromkeys(text) if ch in bad] if bad else []
 
 
 def _strings(node: object, path: str) -> Iterator[tuple[str, str]]:
@@ -101,7 +110,25 @@ def describe(ch: str) -> str:
     return f"“{ch}”（U+{ord(ch):04X}）"
 
 
+def _all_drawable(node: object) -> bool:
+    """Whether every character of every text in ``node`` can be drawn (file names included;
+    when this says no, :func:`unrenderable_problems` looks closer)."""
+    chars: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            chars.update(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return all(can_render(ch) for ch in chars.difference(_DRAWABLE))
+
+
 def unrenderable_problems(draft: "Draft") -> list[Problem]:
+    if _all_drawable(draft.data):  # the usual case, without naming every text's path
+        return []
     problems = []
     for path, text in _strings(draft.data, ""):
         if path.endswith(".file"):

@@ -40,8 +40,11 @@ def _check_value(draft: Draft, path: str, fdef: FieldDef, value: Any, ctx: Check
         return []
     if fdef.type == "file":
         return _check_file(draft, path, value)
+    findings = ftype.check(value, fdef, ctx)
+    if not findings:
+        return []
     where = draft.form.where(path)
-    return [Problem.at(path, f, where) for f in ftype.check(value, fdef, ctx)]
+    return [Problem.at(path, f, where) for f in findings]
 
 
 def _inspect(blob: bytes, name: str) -> Any:
@@ -78,11 +81,11 @@ def _check_file(draft: Draft, path: str, name: str) -> list[Problem]:
 
 def _context(draft: Draft, path: str, fdef: FieldDef, today: dt.date) -> CheckContext:
     """The context of the value at ``path``: whose field it is, and for an ID number its type."""
-    owner = ""
-    if fdef.path != path:  # a member of a record or a list row (its FieldDef.path is its key)
-        owner = draft.form.who(path.rsplit(".", 1)[0])
     id_type = draft.id_type(path) if fdef.type == "id" else None
-    return CheckContext(today, id_type, owner)
+    if fdef.path == path:
+        return CheckContext(today, id_type)
+    # A member of a record or a list row (its FieldDef.path is its key): whose, only for a message.
+    return CheckContext(today, id_type, owner_of=lambda: draft.form.who(path.rsplit(".", 1)[0]))
 
 
 def _walk(draft: Draft, fdef: FieldDef, path: str, value: Any, today: dt.date) -> list[Problem]:
