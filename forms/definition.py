@@ -774,7 +774,7 @@ def _read_cache(key: bytes, source: Path) -> Form | None:
         payload = blob[head + 64:]
         if hashlib.sha256(payload).digest() != blob[head + 32:head + 64]:
             return None
-        form = pickle.loads(payload)  # noqa: S301 - the user's own cache folder, checksummed
+        form = pickle.loads(payload)  # the user's own cache folder, checksummed
         if not isinstance(form, Form):
             return None
         object.__setattr__(form, "source", source)
@@ -792,7 +792,7 @@ def _write_cache(key: bytes, form: Form) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, _CACHE_MAGIC + key + hashlib.sha256(payload).digest() + payload)
     except Exception:  # noqa: BLE001 - read-only profile, full disk…: the next start parses again
-        pass
+        return
 
 
 def _compiled_form(source: Path) -> Form:

@@ -42,10 +42,8 @@ import json
 import os
 import re
 import secrets
-import shutil
 import sqlite3
 import struct
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -256,6 +254,8 @@ def build_image(draft: Draft, *, draft_id: str, without_personal: bool = False,
         finally:
             conn.close()
     else:  # an SQLite built without serialize: build in a private temporary folder
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="shenbao-export-") as tmp:
             conn = sqlite3.connect(Path(tmp) / "draft.sqlite3", isolation_level=None)
             try:
@@ -456,6 +456,8 @@ def _opened(image: bytes) -> Iterator[sqlite3.Connection]:
     if _IN_MEMORY:
         conn = sqlite3.connect(":memory:", isolation_level=None)
     else:  # an SQLite built without deserialize: a private copy, opened read-only and immutable
+        import tempfile
+
         folder = Path(tempfile.mkdtemp(prefix="shenbao-import-"))
         copy = folder / "draft.sqlite3"
         fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
@@ -481,6 +483,8 @@ def _opened(image: bytes) -> Iterator[sqlite3.Connection]:
     finally:
         conn.close()
         if folder is not None:
+            import shutil
+
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -65,7 +65,7 @@ class CheckContext:
     whose field it is (``owner``: ``项目负责人``, ``项目组全部成员第 3 行``) for the messages.
     ``owner_of`` instead of ``owner``: worked out only when a message needs it."""
 
-    __slots__ = ("today", "id_type", "_owner", "_owner_of")
+    __slots__ = ("_owner", "_owner_of", "id_type", "today")
 
     def __init__(self, today: dt.date, id_type: str | None = None, owner: str = "", *,
                  owner_of: Callable[[], str] | None = None):
