@@ -68,6 +68,9 @@ def test_bundle_carries_the_resources_and_only_zh_cn_data(bundle: Path) -> None:
                    "resources/icons/shenbao.png", "resources/icons/shenbao.ico", "resources/icons/shenbao-doc.ico",
                    "resources/sample/sample-attachment.pdf"):
         assert inside + needed in files
+    fonts = ROOT / "resources" / "fonts"
+    for font_file in [*fonts.glob("*.ttf"), *fonts.glob("*.metrics")]:   # the metrics spare a parse at start
+        assert f"{inside}resources/fonts/{font_file.name}" in files
     editions = {p.parent.name for p in (ROOT / "forms" / "editions").glob("*/form.yaml")}
     assert editions and all(f"{inside}forms/editions/{e}/form.yaml" in files for e in editions)
     guide = ROOT / "resources" / "guide"
