@@ -9,7 +9,7 @@ import re
 
 from forms import coverage
 from forms.definition import get_form
-from forms.fieldtypes import TYPES, CheckContext, _LABEL_CHAR, _LABEL_INNER, _TOP_CHAR
+from forms.fieldtypes import _LABEL_CHAR, _LABEL_INNER, _TOP_CHAR, TYPES, CheckContext
 from forms.sample import sample_draft
 from forms.validate import validate
 
