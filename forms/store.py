@@ -95,8 +95,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from forms.draft import Draft
 from forms.fsutil import commit_temp_file, create_private, new_temp_file, os_error_text
 from forms.store_codec import (
@@ -110,7 +108,7 @@ from forms.store_codec import (
     parse_time,
     problem_counts,
 )
-from forms.store_schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from forms.store_schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 __all__ = [
     "APPLICATION_ID", "AUTO_REASON", "AUTO_REVISION_INTERVAL", "LARGE_DELETION_CHARS", "MIGRATIONS",
@@ -244,6 +242,17 @@ class Store:
             self.close()
             raise
 
+    @property
+    def db(self):
+        """sqlite-utils' ``Database`` over this store's connection (migrations, tests); made on
+        first use, so a store that needs no migration never imports sqlite-utils."""
+        db = self.__dict__.get("_db")
+        if db is None or db.conn is not self._conn:
+            from sqlite_utils import Database
+
+            db = self._db = Database(self._conn, recursive_triggers=False, execute_plugins=False)
+        return db
+
     # -- opening ------------------------------------------------------------------------
 
     def _connect(self, target: str, uri: bool) -> sqlite3.Connection:
@@ -314,7 +323,6 @@ class Store:
             raise StoreError(f"{self.path} 不是申报助手的草稿库文件")
         if version > SCHEMA_VERSION:
             raise StoreError("此草稿库由更新版本的申报助手创建，请升级申报助手后再打开")
-        self.db = Database(conn, recursive_triggers=False, execute_plugins=False)  # for migrations
         if self.read_only:
             if version < SCHEMA_VERSION:
                 raise StoreError("草稿库需要升级，但它所在的位置是只读的")
@@ -326,7 +334,7 @@ class Store:
             raise self._error(exc) from None
         if version < SCHEMA_VERSION:
             with self._txn() as conn:
-                MIGRATIONS.apply(self.db)
+                migrations().apply(self.db)
                 if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                     raise StoreError(f"草稿库的结构升级未完成：{self.path}")
         try:
@@ -802,3 +810,9 @@ class Store:
             raise StoreError(f"{failed}：{os_error_text(exc)}（草稿库本身未受影响）") from None
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def __getattr__(name: str) -> object:
+    if name == "MIGRATIONS":  # built on first use (sqlite-utils is imported with it)
+        return migrations()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -75,3 +75,18 @@ def test_an_attachment_is_still_inspected(tmp_path):
     code, modules = loaded_by(tmp_path, "validate", str(sample / "sample.json"))
     assert code == 0
     assert "pypdf" in modules  # the probe sees what a command loads: here the PDF checker
+
+
+def store_loads_sqlite_utils(path: Path) -> bool:
+    code = ("import sys\nfrom forms.store import Store\n"
+            f"with Store({str(path)!r}) as store:\n    store.list_drafts()\n"
+            "print('sqlite_utils' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True,
+                         timeout=120).stdout
+    return {"True\n": True, "False\n": False}[out]
+
+
+def test_opening_a_current_store_needs_no_sqlite_utils(tmp_path):
+    path = tmp_path / "drafts.sqlite3"
+    assert store_loads_sqlite_utils(path)  # a new store: its tables are made by the migrations
+    assert not store_loads_sqlite_utils(path)  # up to date: nothing to migrate, ~0.1 s less at start
