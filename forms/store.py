@@ -111,7 +111,7 @@ from forms.store_codec import (
 from forms.store_schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 __all__ = [
-    "APPLICATION_ID", "AUTO_REASON", "AUTO_REVISION_INTERVAL", "LARGE_DELETION_CHARS", "MIGRATIONS",
+    "APPLICATION_ID", "AUTO_REASON", "AUTO_REVISION_INTERVAL", "LARGE_DELETION_CHARS",
     "SCHEMA_VERSION", "THIN_AFTER", "TRASH_DAYS", "UTC", "AmbiguousId", "DraftSummary", "ImportResult",
     "NoSuchDraft", "RevisionInfo", "Store", "StoreError", "checked_store_path", "default_store_path",
 ]
