@@ -595,9 +595,9 @@ def load_form(source: Path, *, rules: Mapping[str, Any] = RULES,
     return _build_form(source, _read_definition(source), rules=rules, conditions=conditions, formats=formats)
 
 
-def _build_form(source: Path, text: bytes, *, rules: Mapping[str, Any], conditions: Mapping[str, Callable],
+def _build_form(source: Path, content: bytes, *, rules: Mapping[str, Any], conditions: Mapping[str, Callable],
                 formats: Mapping[str, Any]) -> Form:
-    raw = _load_yaml(source, text)
+    raw = _load_yaml(source, content)
     _check_keys(source, raw, _TOP_KEYS, "the form")
     for key in ("form", "title", "issuer", "fields", "parts"):
         if key not in raw:
@@ -719,7 +719,7 @@ def get_form(form_id: str = DEFAULT_FORM_ID) -> Form:
 # failure to read or write the cache falls back to parsing, silently.
 
 #: The modules whose code decides what Form a file gives: the loader and its registries.
-_LOADER_MODULES = ("forms.definition", "forms.rules", "forms.display", "forms.fieldtypes")
+_LOADER_MODULES = ("forms.definition", "forms.rules", "forms.display")
 _CACHE_MAGIC = b"shenbao-form-cache 1\n"
 #: The cache folder; None: the per-user one (``platformdirs.user_cache_path("Shenbao")``).
 CACHE_DIR: Path | None = None
