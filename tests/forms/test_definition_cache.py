@@ -62,7 +62,8 @@ def test_second_start_reads_the_cache_and_gets_the_same_form(edition, monkeypatc
     assert cached.source == edition
     # Its conditions and rules still work: the sample validates alike on both.
     draft = sample_draft()
-    assert validate(Draft(cached, draft.data, draft.files)) == validate(Draft(parsed, draft.data, draft.files))
+    on_cached, on_parsed = Draft(cached, draft.data, draft.files), Draft(parsed, draft.data, draft.files)
+    assert validate(on_cached) == validate(on_parsed)
     assert cached.where("team.members[2].name") == parsed.where("team.members[2].name")
 
 
@@ -96,8 +97,8 @@ def test_the_loader_code_is_part_of_the_key(edition, tmp_path, monkeypatch):
     fresh_form()
     assert definition._code_version() is not None
     rules_py = tmp_path / "rules.py"
-    rules_py.write_text(Path(definition.__file__).with_name("rules.py").read_text(encoding="utf-8") + "\n# changed\n",
-                        encoding="utf-8")
+    source = Path(definition.__file__).with_name("rules.py").read_text(encoding="utf-8")
+    rules_py.write_text(source + "\n# changed\n", encoding="utf-8")
     try:
         with monkeypatch.context() as m:
             m.setattr(definition.sys.modules["forms.rules"], "__file__", str(rules_py))

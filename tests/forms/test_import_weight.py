@@ -34,7 +34,7 @@ with open(report, "w", encoding="utf-8") as fh:
     json.dump({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}, fh)
 """
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the cache folder is set through XDG_CACHE_HOME")
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the cache folder is set by XDG_CACHE_HOME")
 
 
 def loaded_by(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
