@@ -33,6 +33,7 @@ by :func:`_make_line`, which gives reportlab's ``makeCJKParaLine`` result for ru
 
 from __future__ import annotations
 
+import math
 import threading
 from functools import lru_cache
 from unicodedata import category
@@ -123,32 +124,40 @@ def _latin_char(ch: str) -> bool:
     return bool(ch) and ord(ch[0]) < 0x3000 and not category(ch[0]).startswith("Z")
 
 
-def break_indexes(text: _Text, max_widths: list[float]) -> list[tuple[int, int, bool]]:
-    """Line ranges ``(start, end, forced)`` over the characters of ``text``; ``forced`` when the
-    line ends at a ``<br/>``."""
+def break_indexes(text: _Text, max_widths: list[float]) -> tuple[list[tuple[int, int, bool]], float]:
+    """Line ranges ``(start, end, forced)`` over the characters of ``text`` (``forced`` when the
+    line ends at a ``<br/>``), and the margin: the least distance between a line's running
+    width and the width it was compared with. Widths that all differ from ``max_widths`` by
+    less than the margin give exactly these lines (every comparison comes out the same)."""
     widths, forced = text.widths, text.forced
     lines: list[tuple[int, int, bool]] = []
     n = len(widths)
     i = start = 0
     used = 0.0
-    max_width = max_widths[0]
+    margin = math.inf
+    limit = max_widths[0] + _FUZZ
     while i < n:
         used += widths[i]
         i += 1
         if i - 1 in forced:
             lines.append((start, i, True))
             start, used = i, 0.0
-        elif used > max_width + _FUZZ and i - start > 1:
+        elif i - start > 1:
+            over = used - limit
+            if over <= 0:
+                margin = min(margin, -over)
+                continue
+            margin = min(margin, over)
             brk = _choose_break(text, start, i - 1)
             lines.append((start, brk, False))
             start = i = brk
             used = 0.0
         else:
             continue
-        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+        limit = max_widths[min(len(lines), len(max_widths) - 1)] + _FUZZ
     if start < n:
         lines.append((start, n, False))
-    return lines
+    return lines, margin
 
 
 def _latin_break(text: _Text, start: int, over: int) -> int | None:
@@ -244,14 +253,38 @@ def _make_line(units: list, max_width: float, used: float, forced: bool, calc_bo
 
 def kinsoku_frag_split(frags, max_widths, calc_bounds, encoding: str = "utf8") -> ParaLines:
     """``reportlab.platypus.paragraph.cjkFragSplit`` with the breaking rules above."""
+    return _split(frags, max_widths, calc_bounds, encoding)[0]
+
+
+def _split(frags, max_widths, calc_bounds, encoding: str = "utf8") -> tuple[ParaLines, float]:
+    """:func:`kinsoku_frag_split` and the margin of its breaks (:func:`break_indexes`)."""
     text = _Text(frags, encoding)
     units, widths = text.units, text.widths
     lines = []
-    for n, (a, b, forced) in enumerate(break_indexes(text, max_widths)):
+    indexes, margin = break_indexes(text, max_widths)
+    for n, (a, b, forced) in enumerate(indexes):
         max_width = max_widths[min(n, len(max_widths) - 1)]
         used = sum(widths[a:b])
         lines.append(_make_line(units[a:b], max_width, used, forced, calc_bounds))
+    return ParaLines(kind=1, lines=lines), margin
+
+
+def _at_widths(broken: ParaLines, max_widths: tuple[float, ...]) -> ParaLines:
+    """The lines of ``broken`` (from :func:`_make_line`) for other widths at which they break
+    the same: only each line's width and the space left on it differ."""
+    last = len(max_widths) - 1
+    lines = [line.clone(maxWidth=max_widths[min(n, last)],
+                        extraSpace=max_widths[min(n, last)] - line.currentWidth)
+             for n, line in enumerate(broken.lines)]
     return ParaLines(kind=1, lines=lines)
+
+
+#: Widths a paragraph remembers its lines for (a table measures a cell at one width and draws it
+#: at another that differs in the last bit: its column positions are running sums).
+_REMEMBERED_WIDTHS = 4
+
+#: Room left for the rounding of a width plus :data:`_FUZZ` (points; widths are below 10⁴).
+_ROUNDING = 1e-9
 
 
 class CJKParagraph(Paragraph):
@@ -273,13 +306,23 @@ class CJKParagraph(Paragraph):
                              textColor=style.textColor, lines=[], ascent=style.fontSize,
                              descent=-0.2 * style.fontSize)
         key = tuple(maxWidths)
-        cached = self.__dict__.get("_broken")
-        if cached is not None and cached[0] == key:
-            return cached[1]
+        memo = self.__dict__.get("_broken")
+        if memo is None:
+            memo = self._broken = {}
+        cached = memo.get(key)
+        if cached is not None:
+            return cached[0]
+        for other, (lines, margin) in memo.items():
+            if len(other) == len(key) and all(abs(a - b) + _ROUNDING < margin for a, b in zip(other, key)):
+                broken = memo[key] = (_at_widths(lines, key), margin)
+                return broken[0]
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-        broken = kinsoku_frag_split(self.frags, maxWidths, auto not in ("", "off"))
-        self._broken = (key, broken)
-        return broken
+        calc_bounds = auto not in ("", "off")
+        lines, margin = _split(self.frags, maxWidths, calc_bounds)
+        if len(memo) >= _REMEMBERED_WIDTHS:
+            memo.pop(next(iter(memo)))
+        memo[key] = (lines, 0.0 if calc_bounds else margin)  # image lines: exact widths only
+        return lines
 
     def split(self, availWidth, availHeight):
         pieces = super().split(availWidth, availHeight)
@@ -288,5 +331,5 @@ class CJKParagraph(Paragraph):
             # text again at the later lines' width gives exactly these lines.
             first, rest = pieces
             later = self._wrapWidths[-1]
-            rest._broken = ((later, later), ParaLines(kind=1, lines=self.blPara.lines[len(first.blPara.lines):]))
+            rest._broken = {(later, later): (ParaLines(kind=1, lines=self.blPara.lines[len(first.blPara.lines):]), 0.0)}
         return pieces

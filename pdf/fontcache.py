@@ -4,9 +4,9 @@ reportlab parses a whole TrueType file when a font is registered: the cmap (33,0
 the horizontal metrics, the glyph offsets — about 0.2–0.8 s for our two CJK fonts at every start
 of the program, though the result never changes. :func:`load_face` gives the same
 ``TTFontFace`` from a compact file of that parse (``<font>.metrics`` beside the ``.ttf``:
-``marshal`` data, zlib-compressed), and still reads the font file itself, from which reportlab
-later copies the glyphs a page uses into the PDF (subsetting), so the output is byte for byte
-the same.
+``marshal`` data, zlib-compressed), and maps the font file itself (``mmap``), from which
+reportlab later copies the glyphs a page uses into the PDF (subsetting), so the output is byte
+for byte the same and only the glyphs used are ever read into memory.
 
 The cache is keyed by the SHA-256 of the font file, reportlab's version, the byte order and
 :data:`FORMAT`: a changed font (or reportlab) finds no matching cache and is parsed in full, as
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import mmap
 import sys
 import zlib
 from array import array
@@ -36,9 +37,23 @@ def cache_path(font: Path) -> Path:
     return Path(font).with_suffix(".metrics")
 
 
-def _key(data: bytes) -> str:
-    # the integer arrays are stored in this machine's byte order
-    return f"{FORMAT}|{reportlab.Version}|{sys.byteorder}|{hashlib.sha256(data).hexdigest()}"
+def _key(digest: str) -> str:
+    """The cache key for a font whose SHA-256 is ``digest`` (the integer arrays are stored in
+    this machine's byte order)."""
+    return f"{FORMAT}|{reportlab.Version}|{sys.byteorder}|{digest}"
+
+
+def _digest(path: Path) -> str:
+    """The SHA-256 of file ``path``, read in pieces (the whole font never sits in memory)."""
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _mapped(path: Path) -> mmap.mmap:
+    """The font file, mapped read-only: reportlab slices the glyphs a page uses out of it when
+    it embeds a subset, so only those parts of the 10–14 MB file are ever read into memory."""
+    with path.open("rb") as f:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _ints(values, code: str = "q") -> bytes:
@@ -91,8 +106,33 @@ class CachedFace(TTFontFace):
     def glyphToChar(self, value: dict[int, list[int]]) -> None:
         self.__dict__["_glyph_to_char"] = value
 
+    def get_table(self, tag):  # noqa: D102 - reportlab's name and meaning
+        if tag == "glyf":  # read by makeSubset for the glyphs it copies: no copy of the table
+            return _TableSlices(self._ttf_data, *self.get_table_pos(tag))
+        return super().get_table(tag)
 
-def _face(stored: dict, data: bytes, path: Path) -> TTFontFace:
+
+class _TableSlices:
+    """A font table that gives slices of itself as bytes, read from the font file when asked:
+    reportlab's ``makeSubset`` takes the whole ``glyf`` table (most of the 10–14 MB file) for
+    every subset of 256 characters, and only ever slices the glyphs of that subset out of it."""
+
+    __slots__ = ("_data", "_start", "_length")
+
+    def __init__(self, data, start: int, length: int):
+        self._data, self._start, self._length = data, start, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, part: slice) -> bytes:
+        if not isinstance(part, slice) or part.step not in (None, 1):
+            raise TypeError("pdf.fontcache: only slices of a font table are read")
+        a, b, _ = part.indices(self._length)
+        return bytes(self._data[self._start + a:self._start + max(a, b)])
+
+
+def _face(stored: dict, data: bytes | mmap.mmap, path: Path) -> TTFontFace:
     face = CachedFace.__new__(CachedFace)
     state = dict(stored["state"])
     for key in stored["names"]:
@@ -134,19 +174,17 @@ def load_face(path: Path, cache: Path | None = None) -> TTFontFace:
     """The ``TTFontFace`` of font file ``path``: from its cache when the cache matches the file,
     else parsed by reportlab in full."""
     path = Path(path)
-    data = path.read_bytes()
-    stored = _read(cache or cache_path(path), _key(data))
+    stored = _read(cache or cache_path(path), _key(_digest(path)))
     if stored is None:
         return TTFontFace(str(path))
-    return _face(stored, data, path)
+    return _face(stored, _mapped(path), path)
 
 
 def write_cache(path: Path, cache: Path | None = None) -> Path:
     """Parse font ``path`` in full and write its cache; returns the cache's path."""
     path = Path(path)
-    data = path.read_bytes()
     face = TTFontFace(str(path))
-    stored = {"key": _key(data), **_state(face)}
+    stored = {"key": _key(hashlib.sha256(face._ttf_data).hexdigest()), **_state(face)}
     out = cache or cache_path(path)
     out.write_bytes(_MAGIC + zlib.compress(marshal.dumps(stored), 9))
     return out

@@ -197,9 +197,10 @@ def test_hei_covers_the_fixed_headings():
 
 
 def _same_face(cached, parsed) -> None:
-    skip = {"_pdfScale", "glyphToChar", "_glyph_to_char"}
+    skip = {"_pdfScale", "glyphToChar", "_glyph_to_char", "_ttf_data"}
     assert {k: v for k, v in vars(cached).items() if k not in skip} == \
         {k: v for k, v in vars(parsed).items() if k not in skip}
+    assert cached._ttf_data[:] == parsed._ttf_data  # the cached face maps the file (mmap)
     assert cached.glyphToChar == parsed.glyphToChar
     assert [cached._pdfScale(v) for v in (0, 1, 977, -213)] == [parsed._pdfScale(v) for v in (0, 1, 977, -213)]
 
@@ -238,3 +239,32 @@ def test_registered_font_is_set_up_as_reportlab_sets_it_up():
     plain = RLTTFont("Plain", str(fonts.font_path(fonts.SONG)))
     assert set(vars(ours)) == set(vars(plain))
     assert (ours._asciiReadable, ours.shapable) == (plain._asciiReadable, plain.shapable)
+
+
+def test_a_cached_font_is_not_read_into_memory_whole():
+    """Loading from the cache maps the font file instead of reading its 10–14 MB (issue 13:
+    peak memory); reportlab still gets every byte it slices for a subset."""
+    import tracemalloc
+
+    path = fonts.font_path(fonts.SONG)
+    tracemalloc.start()
+    try:
+        face = fontcache.load_face(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(face, fontcache.CachedFace)
+    # the metrics alone take about 0.9× the file's size; read whole, the file adds 1×
+    assert peak < 1.5 * path.stat().st_size, f"{peak / 2**20:.1f} MB traced while loading"
+    assert face._ttf_data[-64:] == path.read_bytes()[-64:]
+
+
+@pytest.mark.parametrize("name", [fonts.SONG, fonts.HEI])
+def test_a_subset_from_the_cached_face_is_reportlabs_own(name):
+    """The cached face hands reportlab the glyphs from the mapped file without copying the
+    whole glyf table; the embedded subset is byte for byte what reportlab's parse makes."""
+    path = fonts.font_path(name)
+    cached, parsed = fontcache.load_face(path), TTFontFace(str(path))
+    text = "上海市知识产权产学研运营联合体项目申报书（一）、。ABCxyz019@é𠈌"
+    subset = [0] + [ord(ch) for ch in text if ord(ch) in parsed.charToGlyph]
+    assert cached.makeSubset(subset) == parsed.makeSubset(subset)

@@ -1,0 +1,80 @@
+"""A paragraph remembers its lines per width, and reuses them for a width that breaks the same
+(issue 13): a table measures a cell at one width and draws it at one that differs in the last
+bit, and the lines must be exactly those a fresh break at that width gives."""
+
+from __future__ import annotations
+
+import pytest
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.rl_config import _FUZZ
+
+import pdf.cjkwrap as cjkwrap
+from pdf.cjkwrap import CJKParagraph
+from pdf.fonts import register_fonts
+from pdf.styles import styles
+from pdf.textlayer import markup
+
+TEXTS = [
+    "上海市知识产权产学研运营联合体项目申报书，（一）项目概况：围绕“专利导航”开展工作。" * 3,
+    "联系邮箱 zhou.liheng@example.com，电话 021-12345678；地址：上海市徐汇区某路 100 号。",
+    "一二三四五六七八九十" * 4,
+]
+
+
+def _lines(para: CJKParagraph) -> list[tuple]:
+    return [("".join(w.text for w in line.words), line.maxWidth, line.extraSpace, line.currentWidth,
+             line.lineBreak) for line in para.blPara.lines]
+
+
+def _fresh(text: str, width: float) -> list[tuple]:
+    para = CJKParagraph(markup(text), styles()["cell"])
+    para.wrap(width, 10_000)
+    return _lines(para)
+
+
+def _widths_near(width: float) -> list[float]:
+    return [width, width + 1e-13, width - 1e-13, width + 0.5 * _FUZZ, width - 0.5 * _FUZZ,
+            width + 2 * _FUZZ, width - 2 * _FUZZ, width + 3.0, width - 3.0]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("width", [61.0, 97.3, 140.0, 203.17])
+def test_lines_at_a_nearby_width_are_those_of_a_fresh_break(text, width):
+    para = CJKParagraph(markup(text), styles()["cell"])
+    for near in _widths_near(width):
+        para.wrap(near, 10_000)
+        assert _lines(para) == _fresh(text, near), near
+
+
+def test_a_width_a_hair_narrower_than_a_full_line_breaks_anew():
+    """Three characters fill the width exactly: a width smaller by more than reportlab's fuzz
+    holds two, although the lines at the full width were remembered."""
+    register_fonts()
+    style = styles()["cell"]
+    full = 3 * stringWidth("一", style.fontName, style.fontSize)
+    para = CJKParagraph("一二三四五六", style)
+    para.wrap(full, 10_000)
+    assert [line[0] for line in _lines(para)] == ["一二三", "四五六"]
+    para.wrap(full - 2 * _FUZZ, 10_000)
+    assert [line[0] for line in _lines(para)] == ["一二", "三四", "五六"]
+    para.wrap(full, 10_000)  # and back: remembered, still right
+    assert [line[0] for line in _lines(para)] == ["一二三", "四五六"]
+
+
+def test_a_paragraph_is_broken_once_for_widths_that_differ_in_the_last_bits(monkeypatch):
+    calls = []
+    real = cjkwrap._split
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cjkwrap, "_split", counting)
+    para = CJKParagraph(markup(TEXTS[0]), styles()["cell"])
+    for width in (104.53782283464568, 104.5378228346457, 104.53782283464568, 104.53782283464566):
+        para.wrap(width, 10_000)
+    assert len(calls) == 1
+    para.wrap(150.0, 10_000)  # another width: broken again, and both are remembered
+    para.wrap(104.5378228346457, 10_000)
+    para.wrap(150.0, 10_000)
+    assert len(calls) == 2
