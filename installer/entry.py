@@ -51,14 +51,18 @@ def _arm_smoke_screenshot(out: str) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     deadline = time.monotonic() + SMOKE_TIMEOUT_S
 
+    def names(window: QMainWindow, fields: bool) -> list[str]:
+        found = {w.objectName() for w in window.findChildren(QWidget)}
+        if fields:
+            return sorted(n for n in found if "." in n and not n.startswith(("action.", "part.")))
+        return sorted(n for n in found if n.startswith("part."))
+
     def shoot(window: QMainWindow) -> None:
         facts = {
             "saved": window.grab().save(out, "PNG"),
             "title": window.windowTitle(),
-            "fields": sorted({w.objectName() for w in window.findChildren(QWidget)
-                              if "." in w.objectName() and not w.objectName().startswith(("action.", "part."))}),
-            "parts": sorted({w.objectName() for w in window.findChildren(QWidget)
-                             if w.objectName().startswith("part.")}),
+            "fields": names(window, fields=True),
+            "parts": names(window, fields=False),
             "qt_translation": QCoreApplication.translate("QPlatformTheme", "Cancel"),
             "image_formats": sorted(bytes(f).decode() for f in QImageReader.supportedImageFormats()),
             "font": app.font().family(),
@@ -69,8 +73,8 @@ def _arm_smoke_screenshot(out: str) -> None:
 
     def poll() -> None:
         shown = [w for w in app.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
-        if shown:
-            window = max(shown, key=lambda w: w.width() * w.height())
+        window = max(shown, key=lambda w: w.width() * w.height()) if shown else None
+        if window is not None and names(window, fields=True):   # the first part's fields are built
             QTimer.singleShot(300, lambda: shoot(window))   # let the first layout and paint happen
         elif time.monotonic() < deadline:
             QTimer.singleShot(100, poll)

@@ -87,7 +87,7 @@ def main(argv: list[str]) -> int:
         run(gui, expect=0, cwd=work, env=dict(env, SHENBAO_SMOKE_SCREENSHOT=str(shot)))
         facts = json.loads(shot.with_suffix(".json").read_text(encoding="utf-8"))
         print("editor:", json.dumps({k: v for k, v in facts.items() if k != "fields"}, ensure_ascii=False))
-        if not facts["saved"] or "unit.credit_code" not in facts["fields"] or facts["qt_translation"] != "取消":
+        if not facts["saved"] or "unit.name" not in facts["fields"] or facts["qt_translation"] != "取消":
             fail(f"the editor did not come up as expected: {facts}")
     print("smoke run passed")
     return 0

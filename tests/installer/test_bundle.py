@@ -167,8 +167,8 @@ def test_frozen_editor_opens_the_sample_and_closes(bundle: Path, tmp_path: Path)
     assert done.returncode == 0, done.stderr
     facts = json.loads(shot.with_suffix(".json").read_text(encoding="utf-8"))
     assert facts["saved"] and "申报" in facts["title"]
-    assert {"unit.name", "unit.credit_code", "people.leader.id_number"} <= set(facts["fields"])
-    assert "part.unit_info" in facts["parts"]
+    assert {"cover.date", "unit.name"} <= set(facts["fields"])   # the cover, built from the definition
+    assert "part.cover" in facts["parts"]
     assert facts["qt_translation"] == "取消"          # Qt's own zh_CN translations were found
     assert {"jpeg", "png", "ico"} <= set(facts["image_formats"])
     assert facts["font"].startswith("Shenbao")        # the bundled face is the UI font
