@@ -159,6 +159,35 @@ def test_frozen_cli_writes_the_word_file(bundle: Path, cli_run) -> None:
         assert "项目申报书" in docx.read("word/document.xml").decode("utf-8")
 
 
+def test_frozen_cli_encrypted_draft_file_and_jpeg_attachment(bundle: Path, cli_run) -> None:
+    """cryptography (scrypt, AES-GCM) and Pillow's JPEG decoder work in the bundle."""
+    from PIL import Image
+    from pypdf import PdfReader
+
+    work, home = cli_run
+    Image.new("RGB", (800, 600), (200, 30, 40)).save(work / "photo.jpg", quality=90)
+    draft = json.loads((work / "sample.json").read_text(encoding="utf-8"))
+    draft["data"]["attachments"].append({"title": "现场照片", "category": "其他支撑材料", "file": "photo.jpg"})
+    (work / "with-photo.json").write_text(json.dumps(draft, ensure_ascii=False), encoding="utf-8")
+    rendered = frozen(bundle, "shenbao-cli", "render", "with-photo.json", "-o", "with-photo.pdf", home=home, cwd=work)
+    assert rendered.returncode == 0, rendered.stderr
+    plain = frozen(bundle, "shenbao-cli", "render", "sample.json", "-o", "without-photo.pdf", home=home, cwd=work)
+    assert plain.returncode == 0, plain.stderr
+    assert len(PdfReader(work / "with-photo.pdf").pages) > len(PdfReader(work / "without-photo.pdf").pages)
+
+    imported = frozen(bundle, "shenbao-cli", "drafts", "import", "with-photo.json", home=home, cwd=work)
+    assert imported.returncode == 0, imported.stderr
+    draft_id = imported.stdout.strip().split()[-1]
+    secret = "口令 correct horse 42"
+    exported = frozen(bundle, "shenbao-cli", "drafts", "export", draft_id, "-o", "locked.shenbao",
+                      "--passphrase", secret, home=home, cwd=work)
+    assert exported.returncode == 0, exported.stderr
+    assert frozen(bundle, "shenbao-cli", "validate", "locked.shenbao", "--passphrase", secret,
+                  home=home, cwd=work).returncode == 0
+    assert frozen(bundle, "shenbao-cli", "validate", "locked.shenbao", "--passphrase", "wrong passphrase",
+                  home=home, cwd=work).returncode == 2
+
+
 def test_frozen_editor_opens_the_sample_and_closes(bundle: Path, tmp_path: Path) -> None:
     from PIL import Image
 
