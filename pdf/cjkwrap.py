@@ -35,8 +35,10 @@ from __future__ import annotations
 
 import math
 import threading
+from copy import copy
 from functools import lru_cache
 from unicodedata import category
+from weakref import WeakKeyDictionary
 
 from reportlab.lib.rl_accel import sameFrag
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
@@ -47,7 +49,9 @@ from reportlab.platypus.paragraph import (
     _handleBulletWidth,
     cjkU,
     makeCJKParaLine,
+    textTransformFrags,
 )
+from reportlab.platypus.paraparser import ParaParser
 from reportlab.rl_config import _FUZZ
 
 from pdf.linebreak import CANNOT_END, CANNOT_START
@@ -287,11 +291,47 @@ _REMEMBERED_WIDTHS = 4
 _ROUNDING = 1e-9
 
 
+#: Per style: a copy of its attributes, and what reportlab's parser makes of a plain text in it
+#: (the style it returns and the one fragment, whose text is then replaced).
+_plain_frags: WeakKeyDictionary = WeakKeyDictionary()
+_PROBE = "一"
+
+
+def _plain_frag(style):
+    """The style and the fragment template reportlab's markup parser gives a plain text (no
+    tags, no entities) in ``style``; parsed once per style, again if the style was changed."""
+    got = _plain_frags.get(style)
+    if got is not None and got[0] == style.__dict__:
+        return got[1], got[2]
+    parser = ParaParser()
+    parsed_style, frags, bullet = parser.parse(_PROBE, style)
+    if frags is None or len(frags) != 1 or bullet or frags[0].text != _PROBE:
+        return None, None  # a style the parser treats specially: always parse
+    _plain_frags[style] = (dict(style.__dict__), parsed_style, frags[0])
+    return parsed_style, frags[0]
+
+
 class CJKParagraph(Paragraph):
     """A Paragraph with Chinese line-breaking rules (module doc); use with ``wordWrap="CJK"``.
 
     It remembers its lines for the widths it was last broken at, and the second piece of a
-    split inherits its lines from this one (module doc: linear time)."""
+    split inherits its lines from this one (module doc: linear time). A plain text (most table
+    cells: no tags, no entities) is not run through reportlab's markup parser: it gives such a
+    text one fragment with the style's attributes, which is copied from the parse of a probe."""
+
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        if frags is None and isinstance(text, str):
+            cleaned = cleaner(text)
+            if cleaned and "<" not in cleaned and "&" not in cleaned:
+                parsed_style, template = _plain_frag(style)
+                if template is not None:
+                    frag = copy(template)  # as ParaParser.handle_data makes it
+                    frag.text = cleaned
+                    frags = [frag]
+                    textTransformFrags(frags, parsed_style)
+                    super()._setup(cleaned, parsed_style, bulletText, frags, cleaner)
+                    return
+        super()._setup(text, style, bulletText, frags, cleaner)
 
     def breakLinesCJK(self, maxWidths):
         if not isinstance(maxWidths, (list, tuple)):

@@ -4,8 +4,11 @@ Run from the project folder. Not a test (pytest collects only test_*.py): it pri
 the time ``render_pdf`` takes and the size of the PDF for the built-in sample (with its one
 PDF attachment, and without it), for the maximal draft of tests/drafts.py (60 members, 1000 /
 2000 字, Ext-B names, a three-page PDF and a PNG attachment; also without attachments, the
-figure the "< 2 MB" aim is about) and its simplex and draft variants — beside a baseline: a
-one-page reportlab document with the same two embedded fonts, the floor any printout pays.
+figure the "< 2 MB" aim is about) and its simplex and draft variants — beside baselines: a
+one-page reportlab document with the same two embedded fonts, the floor any printout pays; the
+same with as many pages as the maximal draft's (reportlab's cost per page); and the maximal's
+printed text, page by page, as plain reportlab paragraphs (reportlab's cost for that much text,
+without our tables, rules and line-breaking rules) — issue 13's floors.
 The first render of a process also parses the fonts (once); it is shown separately.
 """
 
@@ -18,6 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -56,6 +60,35 @@ def baseline() -> bytes:
     return buf.getvalue()
 
 
+def floor(pages: list[str]):
+    """reportlab alone on a document like ours (issue 13: what no change to pdf/ can go below):
+    one page per entry of ``pages``, each that text as one CJK paragraph in the body font (a
+    page of an empty text holds one line), with the same two fonts embedded as subsets."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    from pdf.fonts import HEI, SONG, register_fonts
+
+    register_fonts()
+    body = ParagraphStyle("body", fontName=SONG, fontSize=12, leading=20, wordWrap="CJK")
+    head = ParagraphStyle("head", fontName=HEI, fontSize=16, leading=24, wordWrap="CJK")
+
+    def build() -> bytes:
+        buf = io.BytesIO()
+        story = []
+        for n, text in enumerate(pages):
+            story += [Paragraph(f"第 {n + 1} 页", head), Paragraph(escape(text) or "。", body), PageBreak()]
+        SimpleDocTemplate(buf, pagesize=A4, invariant=1).build(story)
+        return buf.getvalue()
+
+    return build
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of each page of ``pdf``, in one line."""
+    return ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
 def without_attachments(draft):
     draft.data["attachments"] = []
     draft.files = {}
@@ -75,8 +108,11 @@ def main() -> None:
 
     sample, maximal = sample_draft(), maximal_draft()
     bare_sample, bare_maximal = without_attachments(sample_draft()), without_attachments(maximal_draft())
+    texts = page_texts(render_pdf(bare_maximal))
     cases = [
         ("baseline: 1 page, 2 fonts (reportlab)", baseline),
+        (f"floor: {len(texts)} pages of one line (reportlab)", floor([""] * len(texts))),
+        (f"floor: the maximal's text, {len(texts)} pages", floor(texts)),
         ("sample", lambda: render_pdf(sample)),
         ("sample, no attachment", lambda: render_pdf(bare_sample)),
         ("maximal", lambda: render_pdf(maximal)),

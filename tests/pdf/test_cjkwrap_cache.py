@@ -78,3 +78,65 @@ def test_a_paragraph_is_broken_once_for_widths_that_differ_in_the_last_bits(monk
     para.wrap(104.5378228346457, 10_000)
     para.wrap(150.0, 10_000)
     assert len(calls) == 2
+
+
+# --------------------------------------------------------------------------- plain texts unparsed
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+from reportlab.platypus.paragraph import Paragraph  # noqa: E402
+
+
+def _parsed(text: str, style) -> Paragraph:
+    """reportlab's own Paragraph setup of ``text`` (always through its markup parser)."""
+    para = CJKParagraph.__new__(CJKParagraph)
+    para.caseSensitive, para.encoding = 1, "utf8"
+    Paragraph._setup(para, text, style, None, None, cleaner=_cleaner())
+    return para
+
+
+def _cleaner():
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+
+    return cleanBlockQuotedText
+
+
+def _same_setup(text: str, style) -> None:
+    ours, theirs = CJKParagraph(text, style), _parsed(text, style)
+    assert (ours.text, ours.style, ours.bulletText) == (theirs.text, theirs.style, theirs.bulletText)
+    assert [vars(f) for f in ours.frags] == [vars(f) for f in theirs.frags]
+    assert [type(f) for f in ours.frags] == [type(f) for f in theirs.frags]
+
+
+@pytest.mark.parametrize("text", TEXTS + ["  前后有空格\n第二行  ", "A4 纸", "x", "&amp;", "<b>粗</b>体",
+                                          "a<br/>b", "一 &lt; 二", "\t", "Ünïcödé 𠈌"])
+@pytest.mark.parametrize("style", ["cell", "cell_center", "label"])
+def test_a_paragraph_is_set_up_as_reportlabs_parser_sets_it_up(text, style):
+    _same_setup(text, styles()[style])
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.text(alphabet=hs.sampled_from("上海市，。（）“”a Z09@.-_&<>;/\n\t\u3000𠈌é"), max_size=40))
+def test_any_text_is_set_up_as_reportlabs_parser_sets_it_up(text):
+    try:
+        theirs = _parsed(text, styles()["cell"])
+    except ValueError:  # not markup reportlab accepts: ours must refuse it too
+        with pytest.raises(ValueError):
+            CJKParagraph(text, styles()["cell"])
+        return
+    assert theirs is not None
+    _same_setup(text, styles()["cell"])
+
+
+def test_a_changed_style_is_parsed_again():
+    style = styles()["cell"]
+    style = style.__class__("changed", parent=style)
+    first = CJKParagraph("文字", style)
+    style.textColor = "red"
+    style.fontSize = 20
+    second = CJKParagraph("文字", style)
+    assert (first.frags[0].fontSize, second.frags[0].fontSize) == (styles()["cell"].fontSize, 20)
+    _same_setup("文字", style)
+    style.textTransform = "uppercase"
+    assert CJKParagraph("abc 文字", style).frags[0].text == "ABC 文字"
+    _same_setup("abc 文字", style)
