@@ -296,7 +296,7 @@ class TableModel:
         if got is None:
             text, kind = self._texts[t]
             got = 0
-            if kind in ("label", "short") and is_cjk_text(text) and len(text) <= 2 * SHORT_VALUE:
+            if kind in ("label", "short") and len(text) <= 2 * SHORT_VALUE and is_cjk_text(text):
                 parts = label_lines(text, avail, self.measure)
                 if all(self.measure(p) <= avail + 1e-9 for p in parts):
                     got = len(parts)
