@@ -106,6 +106,32 @@ class CachedFace(TTFontFace):
     def glyphToChar(self, value: dict[int, list[int]]) -> None:
         self.__dict__["_glyph_to_char"] = value
 
+    # The horizontal metrics and glyph offsets of all 65,000 glyphs are read only when a subset
+    # is embedded (makeSubset): unpacked then, not at every start.
+
+    @property
+    def hmetrics(self) -> list[tuple[int, int]]:
+        got = self.__dict__.get("_hmetrics")
+        if got is None:
+            advances, bearings = self.__dict__["_packed_hmetrics"]
+            got = self.__dict__["_hmetrics"] = list(zip(_unints(advances), _unints(bearings)))
+        return got
+
+    @hmetrics.setter
+    def hmetrics(self, value: list[tuple[int, int]]) -> None:
+        self.__dict__["_hmetrics"] = value
+
+    @property
+    def glyphPos(self) -> list[int]:  # noqa: N802 (reportlab's name)
+        got = self.__dict__.get("_glyph_pos")
+        if got is None:
+            got = self.__dict__["_glyph_pos"] = _unints(self.__dict__["_packed_glyph_pos"])
+        return got
+
+    @glyphPos.setter
+    def glyphPos(self, value: list[int]) -> None:  # noqa: N802
+        self.__dict__["_glyph_pos"] = value
+
     def get_table(self, tag):  # noqa: D102 - reportlab's name and meaning
         if tag == "glyf":  # read by makeSubset for the glyphs it copies: no copy of the table
             return _TableSlices(self._ttf_data, *self.get_table_pos(tag))
@@ -140,8 +166,8 @@ def _face(stored: dict, data: bytes | mmap.mmap, path: Path) -> TTFontFace:
     packed = stored["packed"]
     state["charToGlyph"] = dict(zip(_unints(packed["charToGlyph"][0]), _unints(packed["charToGlyph"][1])))
     state["charWidths"] = dict(zip(_unints(packed["charWidths"][0]), _unints(packed["charWidths"][1])))
-    state["hmetrics"] = list(zip(_unints(packed["hmetrics"][0]), _unints(packed["hmetrics"][1])))
-    state["glyphPos"] = _unints(packed["glyphPos"])
+    state["_packed_hmetrics"] = packed["hmetrics"]
+    state["_packed_glyph_pos"] = packed["glyphPos"]
     face.__dict__.update(state)
     face._ttf_data = data
     face.filename = str(path)
