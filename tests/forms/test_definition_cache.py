@@ -168,3 +168,26 @@ def test_load_form_never_uses_the_cache(edition, monkeypatch):
     fresh_form()
     monkeypatch.setattr(definition, "_read_cache", lambda *a: pytest.fail("load_form read the cache"))
     assert load_form(edition).id == DEFAULT_FORM_ID
+
+
+def test_without_sources_a_frozen_build_keys_on_its_program_file(edition, tmp_path, monkeypatch):
+    program = tmp_path / "Shenbao.exe"
+    program.write_bytes(b"build 1")
+    with monkeypatch.context() as m:
+        m.setattr(definition.sys.modules["forms.rules"], "__file__", str(tmp_path / "gone" / "rules.pyc"))
+        m.setattr(definition.sys, "executable", str(program))
+        try:
+            definition._code_version.cache_clear()
+            assert definition._code_version() is None  # not frozen, no sources: nothing cached
+            fresh_form()
+            assert cache_files(edition) == []
+            m.setattr(definition.sys, "frozen", True, raising=False)
+            definition._code_version.cache_clear()
+            first = definition._code_version()
+            fresh_form()
+            assert len(cache_files(edition)) == 1
+            program.write_bytes(b"build 22")  # an upgrade replaces the program file
+            definition._code_version.cache_clear()
+            assert definition._code_version() != first
+        finally:
+            definition._code_version.cache_clear()
