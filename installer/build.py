@@ -123,6 +123,32 @@ def find_iscc() -> str | None:
     return None
 
 
+#: The unofficial Simplified Chinese messages for Inno Setup 6 (official, in the compiler's
+#: Languages folder, from Inno Setup 7.0.2 on). Not kept in this repository: fetched at build time
+#: from the Inno Setup sources, pinned to a release tag, when the compiler lacks them.
+CHINESE_MESSAGES_URL = ("https://raw.githubusercontent.com/jrsoftware/issrc/is-6_7_3/"
+                        "Files/Languages/Unofficial/ChineseSimplified.isl")
+CHINESE_MESSAGES = ROOT / "installer" / "ChineseSimplified.isl"
+
+
+def chinese_messages(iscc: str) -> Path | None:
+    """The Simplified Chinese messages file the compiler lacks, downloaded once beside the
+    script; None when the compiler has its own (or the download failed: English wizard, said)."""
+    if (Path(iscc).parent / "Languages" / "ChineseSimplified.isl").is_file():
+        return None
+    if not CHINESE_MESSAGES.is_file():
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(CHINESE_MESSAGES_URL, timeout=60) as response:
+                CHINESE_MESSAGES.write_bytes(response.read())
+        except OSError as exc:
+            print(f"warning: Simplified Chinese wizard messages not available ({exc}); "
+                  f"put ChineseSimplified.isl into installer/ or use Inno Setup 7", file=sys.stderr)
+            return None
+    return CHINESE_MESSAGES
+
+
 def run_iscc(bundle: Path, dist: Path, sign: str | None = None) -> Path:
     """Compile the installer; ``sign`` is a signing command with ``$f`` for the file (Inno's
     SignTool syntax), used for the setup program and its uninstaller."""
@@ -131,6 +157,9 @@ def run_iscc(bundle: Path, dist: Path, sign: str | None = None) -> Path:
         sys.exit("Inno Setup (ISCC.exe) not found: install Inno Setup 6.3+ (e.g. choco install innosetup) "
                  "or pass --no-installer.")
     command = [iscc, f"/DBundleDir={bundle}", f"/DOutputDir={dist}", f"/DAppVersion={version()}"]
+    messages = chinese_messages(iscc)
+    if messages is not None:
+        command.append(f"/DChineseMessagesFile={messages}")
     if sign:
         command += ["/DSign", f"/Sshenbaosign={sign}"]
     subprocess.run([*command, str(ISS)], check=True)

@@ -27,12 +27,15 @@
 #endif
 
 ; The Simplified Chinese messages. Official (in the compiler's Languages folder) from Inno Setup
-; 7.0.2 on; before that an unofficial translation shipped separately, so a copy of it (from
-; jrsoftware/issrc, see installer/README.md) lies beside this script as the fallback.
+; 7.0.2 on; before that an unofficial translation shipped separately, which build.py fetches at
+; build time (pinned to an Inno Setup release tag) and passes as ChineseMessagesFile.
 #if FileExists(CompilerPath + "Languages\ChineseSimplified.isl")
   #define ChineseMessages "compiler:Languages\ChineseSimplified.isl"
+#elif defined(ChineseMessagesFile)
+  #define ChineseMessages ChineseMessagesFile
 #else
-  #define ChineseMessages AddBackslash(SourcePath) + "ChineseSimplified.isl"
+  #pragma warning "Simplified Chinese messages not found: the wizard's standard texts will be English"
+  #define ChineseMessages "compiler:Default.isl"
 #endif
 
 #define AppName "申报助手"

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,14 @@ def cli_run(bundle: Path, tmp_path_factory: pytest.TempPathFactory):
     done = frozen(bundle, "shenbao-cli", "sample", "-o", "sample.json", home=home, cwd=work)
     assert done.returncode == 0, done.stderr
     return work, home
+
+
+def test_frozen_cli_knows_its_version(bundle: Path, cli_run) -> None:
+    work, home = cli_run
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    done = frozen(bundle, "shenbao-cli", "--version", home=home, cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith(version), done.stdout
 
 
 def test_frozen_cli_validates_the_sample(bundle: Path, cli_run) -> None:
