@@ -121,16 +121,27 @@ def maximal(members: int = 60, attachments: int = 0):
 
 
 def ten_page_pdf(seed: int) -> bytes:
+    """Ten A4 pages as a scanned certificate or contract comes: text and a photographed part
+    (a distinct noise JPEG per page, so nothing compresses or deduplicates away, ≈40 KB each)."""
+    import random
+
+    from PIL import Image
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
 
+    rng = random.Random(seed)
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4, invariant=1)
     for page in range(10):
         canvas.setFont("Helvetica", 14)
         canvas.drawString(72, 760, f"Attachment {seed + 1}, page {page + 1}")
-        for line in range(40):
+        for line in range(20):
             canvas.drawString(72, 720 - line * 16, f"line {line} " + "x" * (seed % 7 + 30))
+        noise = Image.frombytes("L", (400, 300), rng.randbytes(400 * 300))
+        jpeg = io.BytesIO()
+        noise.save(jpeg, "JPEG", quality=60)
+        canvas.drawImage(ImageReader(io.BytesIO(jpeg.getvalue())), 72, 72, width=400, height=300)
         canvas.showPage()
     canvas.save()
     return buf.getvalue()
