@@ -7,6 +7,7 @@ when the store is empty, or the files given (spec §7).
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def run(paths: list[str], *, store_path: Path | None = None) -> int:
         return 2
     window = MainWindow(store)
     holder.append(window)
-    window.open_last()
+    window.open_last(lazy=True)
+    window.when_ready(gc.freeze)  # the window's objects leave the collector's work: shorter GC stalls
     window.show()
     if paths:
         window.open_paths([str(p) for p in paths])

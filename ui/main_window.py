@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -38,7 +39,8 @@ from forms.text import count_zi
 from ui.drafts_dialog import DraftsDialog
 from ui.fields import FieldEditor
 from ui.guide_panel import GuidePanel
-from ui.parts import PartPage, build_pages
+from ui.parts import PartPage, fill_page, new_pages
+from ui.placement import companions
 from ui.problems_panel import ProblemsPanel
 from ui.session import DraftSession
 from ui.style import STYLE
@@ -75,13 +77,24 @@ def _store_key(store: Store) -> str:
 
 
 class MainWindow(QMainWindow):
+    """Opening a draft with ``lazy=True`` (the program's start) builds only the part shown and
+    leaves the first whole-draft check to a worker thread, so the window paints at once; the
+    other parts are built one per event-loop pass after that. :meth:`is_ready` / ``ready``: every
+    page built and the first check applied. Until then :meth:`page_of` and :meth:`focus_path`
+    build what is missing on demand, and :meth:`ensure_pages` builds everything (``findChild``
+    callers that cannot wait)."""
+
     draft_opened = Signal(str)
+    ready = Signal()  # every page of the open draft built and its first whole-draft check applied
 
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.store = store
         self.session: DraftSession | None = None
         self.pages: list[PartPage] = []
+        self._plan: dict = {}
+        self._generation = 0        # +1 per opened draft: stale lazy-build steps stop
+        self._ready_emitted = True
         self._editors_by_path: dict[str, list[FieldEditor]] = {}
         self._marked: set[str] = set()
         self._current_field: str | None = None
@@ -220,16 +233,16 @@ class MainWindow(QMainWindow):
 
     # -- drafts ---------------------------------------------------------------------------
 
-    def new_draft(self, draft: Draft | None = None, reason: str = "新建") -> str:
+    def new_draft(self, draft: Draft | None = None, reason: str = "新建", *, lazy: bool = False) -> str:
         draft_id = self.store.create(draft if draft is not None else Draft(), reason)
-        self.open_draft(draft_id)
+        self.open_draft(draft_id, lazy=lazy)
         return draft_id
 
-    def open_draft(self, draft_id: str) -> None:
-        """Show a stored draft (the previous one is saved first)."""
+    def open_draft(self, draft_id: str, *, lazy: bool = False) -> None:
+        """Show a stored draft (the previous one is saved first). ``lazy``: see the class."""
         draft = self.store.load(draft_id)
         self.close_session()
-        session = DraftSession(self.store, draft_id, draft, self)
+        session = DraftSession(self.store, draft_id, draft, self, check_later=lazy)
         self.session = session
         session.changed.connect(self._on_session_changed)
         session.problems_changed.connect(self._on_session_problems_changed)
@@ -240,7 +253,7 @@ class MainWindow(QMainWindow):
         session.undo_stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
         self.actions_by_name["undo"].setEnabled(False)
         self.actions_by_name["redo"].setEnabled(False)
-        self._build_pages()
+        self._build_pages(lazy)
         self._on_session_problems_changed(session.problems)
         self._on_session_checked()
         self.save_state.setText("已打开")
@@ -249,15 +262,17 @@ class MainWindow(QMainWindow):
         self.draft_opened.emit(draft_id)
 
     def close_session(self) -> None:
+        self._generation += 1  # lazy-build steps of this draft's pages stop
         if self.session is None:
             return
         self.session.close()
         self.session.deleteLater()
         self.session = None
 
-    def open_last(self) -> None:
+    def open_last(self, *, lazy: bool = False) -> None:
         """The last draft of this store, else the most recently changed, else the sample as a
-        new draft (spec §7); then the field the user left."""
+        new draft (spec §7); then the field the user left (once the window is ready when
+        ``lazy``: see the class)."""
         s = settings()
         key = _store_key(self.store)
         last = s.value(f"stores/{key}/last_draft")
@@ -265,12 +280,12 @@ class MainWindow(QMainWindow):
         if last not in ids:
             last = ids[0] if ids else None
         if last is None:
-            self.new_draft(sample_draft(), "示例")
+            self.new_draft(sample_draft(), "示例", lazy=lazy)
             return
-        self.open_draft(last)
+        self.open_draft(last, lazy=lazy)
         field = s.value(f"stores/{key}/last_field/{last}")
         if field:
-            self.focus_path(str(field))
+            self.when_ready(partial(self.focus_path, str(field)))
 
     def open_paths(self, paths: list[str]) -> None:
         """Draft JSON or .shenbao files handed over (command line, drag and drop, second start)."""
@@ -327,14 +342,17 @@ class MainWindow(QMainWindow):
 
     # -- pages ----------------------------------------------------------------------------
 
-    def _build_pages(self) -> None:
+    def _build_pages(self, lazy: bool = False) -> None:
         while self.stack.count():
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
             widget.deleteLater()
+        self._generation += 1
+        self._ready_emitted = False
         self.parts.blockSignals(True)
         self.parts.clear()
-        self.pages = build_pages(self.session, self.session.form)
+        self.pages = new_pages(self.session, self.session.form)
+        self._plan = companions(self.session.form)
         self._editors_by_path = {}
         self._marked = set()
         for page in self.pages:
@@ -347,21 +365,76 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(page.title)
             item.setData(Qt.ItemDataRole.UserRole, page.part["id"])
             self.parts.addItem(item)
-            for editor in page.editors:
-                self._editors_by_path.setdefault(editor.path, []).append(editor)
-                editor.focused.connect(self._on_editor_focused)
-            for table in page.tables.values():
-                table.model.input_refused.connect(self._on_input_refused)
         self.parts.blockSignals(False)
-        first = next((i for i, p in enumerate(self.pages) if p.editors or p.tables), 0)
+        first = next((i for i, p in enumerate(self.pages) if p.part["kind"] != "static"), 0)
+        if lazy:
+            self._fill(self.pages[first])
+            QTimer.singleShot(0, self, partial(self._fill_next, self._generation))
+        else:
+            self.ensure_pages()
         self.parts.setCurrentRow(first)
         self.stack.setCurrentIndex(first)
 
+    def _fill(self, page: PartPage) -> None:
+        """Build one page and wire its editors to the window."""
+        if page.built:
+            return
+        fill_page(page, self._plan)
+        for editor in page.editors:
+            self._editors_by_path.setdefault(editor.path, []).append(editor)
+            editor.focused.connect(self._on_editor_focused)
+        for table in page.tables.values():
+            table.model.input_refused.connect(self._on_input_refused)
+        if self.session is not None and page.editors:
+            self._on_session_problems_changed(self.session.problems)
+
+    def _fill_next(self, generation: int) -> None:
+        """One page per event-loop pass (input and paints go between), then ``ready``."""
+        if generation != self._generation:
+            return  # another draft was opened meanwhile
+        page = next((p for p in self.pages if not p.built), None)
+        if page is None:
+            self._maybe_ready()
+            return
+        self._fill(page)
+        QTimer.singleShot(0, self, partial(self._fill_next, generation))
+
+    def ensure_pages(self) -> None:
+        """Build every page not built yet, now."""
+        for page in self.pages:
+            self._fill(page)
+        self._maybe_ready()
+
+    def is_ready(self) -> bool:
+        return (self.session is not None and self.session.first_check_done
+                and all(p.built for p in self.pages))
+
+    def _maybe_ready(self) -> None:
+        if not self._ready_emitted and self.is_ready():
+            self._ready_emitted = True
+            self.ready.emit()
+
+    def when_ready(self, fn) -> None:
+        """Call ``fn()`` now if the window is ready, else once it is (for this draft only)."""
+        if self.is_ready():
+            fn()
+            return
+        generation = self._generation
+
+        def once() -> None:
+            self.ready.disconnect(once)
+            if generation == self._generation:
+                fn()
+        self.ready.connect(once)
+
     def page_of(self, path: str) -> PartPage | None:
         for page in self.pages:
-            if page.shows(path):
+            if page.built and page.shows(path):
                 return page
-        return None
+        if all(p.built for p in self.pages):
+            return None
+        self.ensure_pages()
+        return self.page_of(path)
 
     def show_part(self, part_id: str) -> PartPage:
         for i, page in enumerate(self.pages):
@@ -371,6 +444,8 @@ class MainWindow(QMainWindow):
         raise KeyError(part_id)
 
     def _on_parts_current_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self._fill(self.pages[row])
         if row >= 0:
             self.stack.setCurrentIndex(row)
 
@@ -443,7 +518,9 @@ class MainWindow(QMainWindow):
     def _on_session_checked(self) -> None:
         from forms.display import FINGERPRINT_LABEL
 
-        self.fingerprint.setText(f"{FINGERPRINT_LABEL} {self.session.fingerprint}")
+        fingerprint = self.session.fingerprint
+        self.fingerprint.setText(f"{FINGERPRINT_LABEL} {fingerprint}" if fingerprint else "")
+        self._maybe_ready()
 
     def _on_session_saved(self, when) -> None:
         self.save_state.setText(f"已保存 {when:%H:%M:%S}")
@@ -509,5 +586,5 @@ class MainWindow(QMainWindow):
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.open_paths(paths))
+            QTimer.singleShot(0, self, partial(self.open_paths, paths))
 

@@ -48,6 +48,7 @@ class PartPage(QWidget):
         self.editors: list[FieldEditor] = []
         self.tables: dict[str, TableEditor] = {}
         self._conditions: dict[str, tuple[str, bool]] = {}  # path -> the state last shown
+        self.built = False  # fill_page has built the content (the window builds pages lazily)
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(24, 16, 24, 24)
         self.layout_.setSpacing(10)
@@ -370,15 +371,26 @@ def add_leader(session, table: TableEditor, person: str) -> int:
     return 0
 
 
+def new_pages(session, form: Form) -> list[PartPage]:
+    """An empty page for every part of the form, in order; :func:`fill_page` builds one."""
+    return [PartPage(session, part) for part in form.parts]
+
+
+def fill_page(page: PartPage, plan: dict[str, list[Companion]]) -> None:
+    """Build the page's content (once): the part's table, its conditions, the leader action."""
+    if page.built:
+        return
+    page.built = True
+    BUILDERS[page.part["kind"]](page, page.part, plan)
+    page.layout_.addStretch(1)
+    page.refresh_conditions()
+    _add_leader_actions(page.session, [page])
+
+
 def build_pages(session, form: Form) -> list[PartPage]:
-    """A page for every part of the form, in order."""
+    """A page for every part of the form, in order, each built."""
     plan = companions(form)
-    pages = []
-    for part in form.parts:
-        page = PartPage(session, part)
-        BUILDERS[part["kind"]](page, part, plan)
-        page.layout_.addStretch(1)
-        page.refresh_conditions()
-        pages.append(page)
-    _add_leader_actions(session, pages)
+    pages = new_pages(session, form)
+    for page in pages:
+        fill_page(page, plan)
     return pages

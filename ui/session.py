@@ -51,14 +51,19 @@ class DraftSession(QObject):
     replaced = Signal()
     checked = Signal()              # the debounced whole-draft check ran
 
-    def __init__(self, store: Store, draft_id: str, draft: Draft, parent: QObject | None = None):
+    def __init__(self, store: Store, draft_id: str, draft: Draft, parent: QObject | None = None, *,
+                 check_later: bool = False):
+        """``check_later``: the first whole-draft check runs on the worker thread (opening at
+        start: inspecting attachment files must not delay the first paint); until ``checked``
+        is emitted, :attr:`problems` is empty and :attr:`fingerprint` is ``""``."""
         super().__init__(parent)
         self.store = store
         self.draft_id = draft_id
         self.model = DraftModel(draft)
         self.undo_stack = QUndoStack(self)
-        self.problems: list[Problem] = validate(draft)
-        self.fingerprint = draft.fingerprint()
+        self.problems: list[Problem] = [] if check_later else validate(draft)
+        self.fingerprint = "" if check_later else draft.fingerprint()
+        self.first_check_done = not check_later
         self.last_saved: dt.datetime | None = None
         self._dirty = False
         self._saving = False
@@ -73,6 +78,8 @@ class DraftSession(QObject):
         self._check_pool.setMaxThreadCount(1)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._on_save_timer_timeout)
+        if check_later:
+            QTimer.singleShot(0, self, self._on_check_timer_timeout)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -200,6 +207,7 @@ class DraftSession(QObject):
     def _apply_full_check(self, problems: list[Problem], fingerprint: str) -> None:
         self.problems = problems
         self.fingerprint = fingerprint
+        self.first_check_done = True
         self.problems_changed.emit(self.problems)
         self.checked.emit()
 

@@ -1,6 +1,7 @@
 """Benchmark of the print preview (issue 11): ``python tests/benchmarks/bench_preview.py [--runs 3]``.
 
-Run from the project folder (offscreen Qt). For the maximal draft of tests/drafts.py (60
+Run from the project folder (offscreen Qt). ``--json``: the last line is one JSON list of
+``{figure, value, baseline, ratio, budget, ok}`` (read by tests/benchmarks/run.py). For the maximal draft of tests/drafts.py (60
 members, 1000 / 2000 字, Ext-B names, two attachments) it prints, beside the baseline of the bare
 render (``pdf.export.export_bytes`` in this process, no Qt):
 
@@ -16,6 +17,7 @@ render (``pdf.export.export_bytes`` in this process, no Qt):
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -69,6 +71,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--freeze", action="store_true",
                         help="gc.freeze() once the window is up (what the stall figure suggests)")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     args = parser.parse_args()
 
     from forms.store import Store
@@ -135,6 +138,18 @@ def main() -> int:
           f"   (incl. {REFRESH_DELAY_MS} ms debounce: {(statistics.median(refresh) * 1000 - REFRESH_DELAY_MS):.0f} ms after it)")
     print(f"preview   window opened (GUI thread)       {fmt(opened)}")
     print(f"GUI thread: longest stall while rendering   {max(stalls)} ms (until the first page is shown)")
+    if args.json:
+        bare_ms = f"bare render {statistics.median(bare) * 1000:.0f} ms"
+        print(json.dumps([
+            {"figure": "preview: click to first page, maximal draft", "value": f"{statistics.median(first) * 1000:.0f} ms",
+             "baseline": bare_ms, "ratio": f"{statistics.median(first) / statistics.median(bare):.2f}×",
+             "budget": "", "ok": None},
+            {"figure": "preview: edit to new printout", "value": f"{statistics.median(refresh) * 1000:.0f} ms",
+             "baseline": bare_ms, "ratio": f"{statistics.median(refresh) / statistics.median(bare):.2f}×",
+             "budget": f"(incl. {REFRESH_DELAY_MS} ms debounce)", "ok": None},
+            {"figure": "preview: longest GUI stall during a render", "value": f"{max(stalls)} ms",
+             "baseline": "", "ratio": "", "budget": "", "ok": None},
+        ], ensure_ascii=False))
     window.close()
     store.close()
     app.processEvents()

@@ -1,7 +1,7 @@
 """A subprocess editor that types without pause, for the kill test (tests/ui/test_editor_kill.py).
 
 ``python -m tests.ui.kill_typist STORE`` opens the editor on STORE exactly as the program does at
-start (the last draft, at the last field), prints ``START <path> <json text>`` for each field it
+start (the last draft, at the last field; built lazily), once the window is ready prints ``START <path> <json text>`` for each field it
 will type into (what the restarted editor shows), then ``READY``, then types one character at a
 time into those fields, alternately ASCII keys and Chinese input-method commits, printing
 ``TYPED <monotonic time> <path> <json text>`` after each. The test kills it at a random moment.
@@ -41,12 +41,17 @@ def main(store_path: str) -> int:
     app = make_application()
     store = Store(Path(store_path))
     window = MainWindow(store)
-    window.open_last()
+    window.open_last(lazy=True)
     window.show()
-    widgets = {path: window.findChild(QWidget, path) for path in FIELDS}
-    for path in FIELDS:
-        say("START", path, json.dumps(window.session.get(path) or "", ensure_ascii=False))
-    say("READY")
+    widgets: dict[str, QWidget] = {}
+
+    def start_typing() -> None:  # the window is ready: every page built, the first check done
+        widgets.update((path, window.findChild(QWidget, path)) for path in FIELDS)
+        for path in FIELDS:
+            say("START", path, json.dumps(window.session.get(path) or "", ensure_ascii=False))
+        say("READY")
+        timer.start()
+
     steps = itertools.count()
 
     def type_one() -> None:
@@ -69,7 +74,7 @@ def main(store_path: str) -> int:
 
     timer = QTimer(interval=15)
     timer.timeout.connect(type_one)
-    timer.start()
+    window.when_ready(start_typing)
     return app.exec()
 
 

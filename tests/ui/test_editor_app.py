@@ -1,9 +1,12 @@
-"""ui.app.run: the program's start with no file (the sample as a new draft in an empty store)."""
+"""ui.app.run: the program's start with no file (the sample as a new draft in an empty store);
+the lazy start (the shown part first, the rest after the first paint, ``ready``)."""
 
 from __future__ import annotations
 
+import gc
+
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
 from forms.sample import sample_draft
 from forms.store import Store
@@ -28,3 +31,67 @@ def test_run_opens_the_sample_in_an_empty_store_and_returns_when_closed(qtbot, t
     assert seen["draft"] == sample_draft()
     with Store(store_path) as store:
         assert [d.unit_name for d in store.list_drafts()] == [sample_draft().unit_name]
+
+
+def test_run_freezes_the_collector_once_the_window_is_ready(qtbot, tmp_path):
+    seen = {}
+
+    def close_when_ready() -> None:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        seen["ready_at_first_pass"] = window.is_ready()
+        window.when_ready(lambda: QTimer.singleShot(0, window, window.close))
+
+    gc.unfreeze()
+    QTimer.singleShot(0, close_when_ready)
+    try:
+        assert run([], store_path=tmp_path / "drafts.sqlite3") == 0
+        assert seen["ready_at_first_pass"] is False  # the start was lazy
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def _stored(store: Store, draft, last_field: str | None = None) -> str:
+    from ui.main_window import _store_key, settings
+
+    draft_id = store.create(draft)
+    if last_field:
+        settings().setValue(f"stores/{_store_key(store)}/last_field/{draft_id}", last_field)
+    return draft_id
+
+
+def test_a_lazy_start_builds_the_shown_part_first_and_the_rest_after_the_first_paint(qtbot, store):
+    from forms.validate import validate
+
+    draft = sample_draft()
+    draft.set("people.leader.id_number", "110105199001010000")  # a problem to mark
+    _stored(store, draft)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.open_last(lazy=True)
+    built = [p.built for p in window.pages]
+    assert built.count(True) == 1 and window.stack.currentWidget().widget().built
+    assert not window.is_ready() and window.session.problems == []
+    with qtbot.waitSignal(window.ready, timeout=30000):
+        window.show()
+    assert all(p.built for p in window.pages)
+    assert window.session.problems == validate(window.session.draft)
+    assert window.findChild(QLineEdit, "people.leader.id_number").property("problem")
+    assert window.findChild(QPlainTextEdit, "plan") is not None
+
+
+def test_focus_before_ready_builds_the_part_on_demand_and_the_last_field_gets_focus(qtbot, store):
+    _stored(store, sample_draft(), last_field="team.members[1].name")
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.open_last(lazy=True)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(window.is_ready, timeout=30000)
+    assert window.stack.currentWidget().widget().objectName() == "part.team"
+    window.close()
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    window.open_last(lazy=True)
+    assert window.focus_path("capability")  # a part not built yet: built at once
+    assert window.findChild(QPlainTextEdit, "capability") is not None

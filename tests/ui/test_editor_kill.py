@@ -26,10 +26,12 @@ GRACE = 1.0  # seconds: text typed this long before the kill must survive
 class Typist:
     """One run of tests/ui/kill_typist.py, its output lines read as they come."""
 
-    def __init__(self, store: Path, env: dict):
-        self.proc = subprocess.Popen([sys.executable, "-m", "tests.ui.kill_typist", str(store)], cwd=ROOT,
-                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     text=True, encoding="utf-8")
+    def __init__(self, store: Path, env: dict, errors: Path):
+        self.errors = errors  # the typist's stderr: why it stopped, if it did
+        with errors.open("wb") as err:
+            self.proc = subprocess.Popen([sys.executable, "-m", "tests.ui.kill_typist", str(store)], cwd=ROOT,
+                                         env=env, stdout=subprocess.PIPE, stderr=err,
+                                         text=True, encoding="utf-8")
         self.lines: list[str] = []
         self.ready = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -49,6 +51,11 @@ class Typist:
         self._reader.join(10)
         self.proc.stdout.close()
         return when
+
+    def why(self) -> str:
+        """What the typist printed and its error output, for a failure message."""
+        return f"stdout: {self.lines[-5:]}; exit: {self.proc.poll()}; stderr: " + \
+            self.errors.read_text(encoding="utf-8", errors="replace")[-3000:]
 
     def shown_at_start(self) -> dict[str, str]:
         out = {}
@@ -80,11 +87,11 @@ def test_killed_editor_loses_nothing_typed_a_second_before(tmp_path):
     expected: dict[str, str] = {}
     typed_total = 0
     for trial in range(TRIALS + 1):
-        typist = Typist(store_path, env)
+        typist = Typist(store_path, env, tmp_path / f"stderr-{trial}.txt")
         try:
-            assert typist.ready.wait(60), "the editor did not start"
+            assert typist.ready.wait(120), "the editor did not start"
             shown = typist.shown_at_start()
-            assert shown, typist.lines
+            assert shown, f"the restarted editor showed nothing: {typist.why()}"
             for path, text in expected.items():  # the restart shows what was typed ≥ 1 s before the kill
                 assert shown[path].startswith(text), (trial, path, text, shown[path])
             if trial < TRIALS:

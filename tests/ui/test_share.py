@@ -147,7 +147,6 @@ def test_draft_json_is_imported_as_a_new_draft_through_the_action(qtbot, window,
     assert window.store.revisions(window.session.draft_id)[0].reason == "导入“sample.json”"
 
 
-@pytest.mark.qt_log_ignore("propagateSizeHints", "does not support raise")  # offscreen platform notices
 def test_a_file_dropped_on_the_window_is_imported(qtbot, window, other_store, open_window, tmp_path,
                                                   monkeypatch):
     path = share(qtbot, window, monkeypatch, tmp_path / "dropped.shenbao")
