@@ -158,7 +158,7 @@ class DraftSession(QObject):
     def _on_model_change(self, change: Change) -> None:
         self._dirty = True
         if not self._save_timer.isActive():
-            self._save_timer.start()
+            self._save_timer.start(SAVE_DELAY_MS)  # a retry may have set a longer interval
         self._recheck(change)
         self._check_timer.start()
         if change.kind == RESET:
@@ -241,7 +241,7 @@ class DraftSession(QObject):
             return
         self._announce_saved()
         if self._dirty and not self._save_timer.isActive():
-            self._save_timer.start()
+            self._save_timer.start(SAVE_DELAY_MS)  # a retry may have set a longer interval
 
     def _on_background_failed(self, exc: BaseException) -> None:
         self._saving = False
