@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from forms.store import Store, StoreError
+from ui.gcguard import MainThreadCollector
 from ui.main_window import APP_TITLE, MainWindow
 from ui.qtsetup import setup_application
 
@@ -44,6 +45,7 @@ def _single_instance(paths: list[str], window_holder: list, store_path: Path | N
 def run(paths: list[str], *, store_path: Path | None = None) -> int:
     """Open the editor; returns the process exit code."""
     app = make_application()
+    collector = MainThreadCollector(app)  # never let a worker thread destroy Qt objects
     holder: list[MainWindow] = []
     handed, server = _single_instance([str(Path(p).resolve()) for p in paths], holder, store_path)
     if handed:
@@ -63,4 +65,5 @@ def run(paths: list[str], *, store_path: Path | None = None) -> int:
     code = app.exec()
     server.close()
     store.close()
+    collector.stop()
     return code

@@ -51,6 +51,16 @@ def _private_settings(qapp, tmp_path_factory):
     QApplication.clipboard().clear()
 
 
+@pytest.fixture(autouse=True)
+def _gc_on_gui_thread(qapp):
+    """As in the editor (ui.app.run): garbage collected on the GUI thread only, never by a worker."""
+    from ui.gcguard import MainThreadCollector
+
+    collector = MainThreadCollector(qapp)
+    yield
+    collector.stop()
+
+
 @pytest.fixture
 def store(tmp_path):
     s = Store(tmp_path / "drafts.sqlite3")
