@@ -59,8 +59,12 @@ class Row:
 
 
 def run_child(argv: list[str], cwd: Path) -> tuple[float, int | None]:
-    """Wall time (s) and peak RSS (MB, or None) of one child process; it must exit 0."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    """Wall time (s) and peak RSS (MB, or None) of one child process; it must exit 0.
+
+    Children write and reuse byte code (in the work folder), as an installed program ships it:
+    a PYTHONDONTWRITEBYTECODE inherited from the shell would compile every module at every start."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPYCACHEPREFIX=str(cwd / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if hasattr(os, "wait4"):
