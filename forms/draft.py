@@ -22,6 +22,7 @@ from typing import Any
 
 from forms.definition import DEFAULT_FORM_ID, FieldDef, Form, get_form
 from forms.fieldtypes import TYPES, InputError
+from forms.fsutil import os_error_text
 from forms.messages import megabytes
 
 FORMAT = "shenbao-draft"
@@ -112,7 +113,7 @@ class Draft:
     def new_item(self, list_path: str) -> dict:
         return empty_record(self.form.field(list_path))
 
-    def copy(self) -> "Draft":
+    def copy(self) -> Draft:
         twin = Draft(self.form, copy.deepcopy(self.data), dict(self.files))
         twin.unread = dict(self.unread)
         return twin
@@ -495,19 +496,14 @@ def attachment_file(base_dir: Path, name: str, limit: int | None = None
     except FileNotFoundError:  # a dangling link
         return None, ("attachment_invalid.not_regular", {"what": "指向不存在文件的链接"})
     except (OSError, ValueError) as exc:
-        return None, ("attachment_invalid.unreadable", {"reason": _os_reason(exc)})
+        reason = os_error_text(exc) if isinstance(exc, OSError) else "文件路径无效"
+        return None, ("attachment_invalid.unreadable", {"reason": reason})
 
 
 def read_attachment_file(base_dir: Path, name: str, limit: int | None = None) -> bytes | None:
     """The bytes of an attachment named relative to a draft JSON file, or None (see
     :func:`attachment_file` for why not)."""
     return attachment_file(base_dir, name, limit)[0]
-
-
-def _os_reason(exc: Exception) -> str:
-    if isinstance(exc, PermissionError):
-        return "没有权限"
-    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 def read_input_bytes(path: Path, limit: int, what: str) -> bytes:
@@ -531,7 +527,7 @@ def read_input_bytes(path: Path, limit: int, what: str) -> bytes:
     except PermissionError:
         raise DraftInputError(f"没有权限读取 {path}") from None
     except OSError as exc:
-        raise DraftInputError(f"无法读取 {path}：{exc.strerror or exc}") from None
+        raise DraftInputError(f"无法读取 {path}：{os_error_text(exc)}") from None
 
 
 def load_draft_json(path: Path) -> Draft:
