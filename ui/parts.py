@@ -151,13 +151,19 @@ def _label_cell(text: str) -> QFrame:
     return frame
 
 
-def _build_table(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> None:
-    page.heading(part["heading"])
+def _sheet() -> tuple[QFrame, QGridLayout]:
+    """A bordered table sheet (the style sheet draws its rules) with a gapless grid."""
     sheet = QFrame()
     sheet.setObjectName("sheet")
     grid = QGridLayout(sheet)
     grid.setSpacing(0)
     grid.setContentsMargins(0, 0, 0, 0)
+    return sheet, grid
+
+
+def _build_table(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> None:
+    page.heading(part["heading"])
+    sheet, grid = _sheet()
     for i, width in enumerate(part["columns"]):
         grid.setColumnStretch(i, int(width))
     ncols = len(part["columns"])
@@ -274,11 +280,7 @@ def _build_box(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> 
 
 def _build_opinion(page: PartPage, part: dict, plan: dict[str, list[Companion]]) -> None:
     page.heading(part["heading"])
-    sheet = QFrame()
-    sheet.setObjectName("sheet")
-    grid = QGridLayout(sheet)
-    grid.setSpacing(0)
-    grid.setContentsMargins(0, 0, 0, 0)
+    sheet, grid = _sheet()
     grid.setColumnStretch(0, 24)
     grid.setColumnStretch(1, 76)
     grid.addWidget(_label_cell(part["label"]), 0, 0)
