@@ -78,6 +78,8 @@ class Rule:
     path_params: tuple[str, ...]
     other_params: tuple[str, ...] = ()
     records: dict[str, tuple[str, ...]] | None = None
+    #: the problem codes this rule reports (the editor keeps them between its debounced checks)
+    codes: tuple[str, ...] = ()
 
     def check_params(self, form: "Form", ref: "RuleRef", source: Path) -> None:
         expected = set(self.path_params) | set(self.other_params)
@@ -212,14 +214,22 @@ def _renderable(draft: "Draft", ctx: Any) -> list[Problem]:
 
 
 RULES: dict[str, Rule] = {
-    "park_company": Rule(_park_company, ("name", "unit_type")),
-    "uscc_nature": Rule(_uscc_nature, ("code", "nature")),
-    "gender_vs_id": Rule(_gender_vs_id, ("gender", "person"), records={"person": ("id",)}),
+    "park_company": Rule(_park_company, ("name", "unit_type"), codes=("park_company_missing",)),
+    "uscc_nature": Rule(_uscc_nature, ("code", "nature"), codes=("uscc_nature_mismatch",)),
+    "gender_vs_id": Rule(_gender_vs_id, ("gender", "person"), records={"person": ("id",)},
+                         codes=("gender_mismatch",)),
     "leader_in_members": Rule(_leader_in_members, ("person", "members"),
-                              records={"person": ("id", "name"), "members": ("id", "name")}),
-    "duplicate_ids": Rule(_duplicate_ids, ("members",), records={"members": ("id",)}),
+                              records={"person": ("id", "name"), "members": ("id", "name")},
+                              codes=("leader_not_in_members",)),
+    "duplicate_ids": Rule(_duplicate_ids, ("members",), records={"members": ("id",)}, codes=("duplicate_id",)),
     "partnership_years": Rule(_partnership_years, ("partners", "date"), ("min_years",),
-                              records={"partners": ("year",)}),
-    "year_range": Rule(_year_range, ("list", "date"), ("key", "earliest")),
-    "renderable": Rule(_renderable, ()),
+                              records={"partners": ("year",)}, codes=("partnership_under_3_years",)),
+    "year_range": Rule(_year_range, ("list", "date"), ("key", "earliest"), codes=("year_invalid",)),
+    "renderable": Rule(_renderable, (), codes=("unrenderable_char",)),
 }
+
+
+def rule_codes(form: "Form", rules: dict[str, Rule] | None = None) -> frozenset[str]:
+    """The codes the cross-field rules of ``form`` can report."""
+    rules = RULES if rules is None else rules
+    return frozenset(code for ref in form.rules for code in rules[ref.name].codes)

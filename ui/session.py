@@ -25,6 +25,7 @@ from forms.draft import Draft
 from forms.fieldtypes import TYPES
 from forms.model import RESET, SET, Change, DraftModel
 from forms.problems import Problem
+from forms.rules import rule_codes
 from forms.store import Store, StoreError
 from forms.validate import validate, validate_field
 from ui.commands import ChangesCommand, SetValueCommand
@@ -36,11 +37,6 @@ RETRY_DELAY_MS = 2000  # after a failed save
 #: Re-check the changed paths one by one up to this many; above, validate the whole draft (a
 #: leader's ID number touches every member row: ~500 paths cost 4× a full validate).
 FULL_CHECK_ABOVE = 60
-#: Codes the named cross-field rules report (spec §3). A keystroke re-checks the field's own
-#: value at once and keeps these until the debounced whole-draft check has run the rules.
-RULE_CODES = frozenset({"park_company_missing", "uscc_nature_mismatch", "duplicate_id", "gender_mismatch",
-                        "leader_not_in_members", "partnership_under_3_years", "year_invalid",
-                        "unrenderable_char"})
 
 
 class DraftSession(QObject):
@@ -174,7 +170,10 @@ class DraftSession(QObject):
             self.problems = validate(draft)
         elif change.kind == SET:
             path = change.path
-            kept = [p for p in self.problems if p.path != path or p.code in RULE_CODES]
+            # A keystroke re-checks the field's own value at once and keeps what the form's
+            # cross-field rules reported until the debounced whole-draft check runs them again.
+            from_rules = rule_codes(draft.form)
+            kept = [p for p in self.problems if p.path != path or p.code in from_rules]
             self.problems = kept + validate_field(draft, path)
         else:
             paths = dependents(draft, change.touches())
