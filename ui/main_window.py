@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -47,7 +46,6 @@ from ui.style import STYLE
 from ui.table import ListTableView
 
 APP_TITLE = "申报助手"
-IN_DEVELOPMENT = "此功能尚在开发，敬请期待。"
 RECENT_MAX = 8
 
 # action name -> (menu text, shortcut, ui.operations function or None for the window's own)
@@ -179,14 +177,10 @@ class MainWindow(QMainWindow):
             toolbar.addAction(a[name])
 
     def _operation(self, name: str, *args) -> object:
-        """Call ``ui.operations.<name>(self, *args)`` (written beside this module, imported late)."""
-        try:
-            operations = importlib.import_module("ui.operations")
-            fn = getattr(operations, name)
-        except (ImportError, AttributeError):
-            QMessageBox.information(self, APP_TITLE, IN_DEVELOPMENT)
-            return None
-        return fn(self, *args)
+        """Call ``ui.operations.<name>(self, *args)``, imported on first use (preview, printing
+        and sharing pull in pdf/ and QtPdf, which the first paint does not need)."""
+        operations = importlib.import_module("ui.operations")
+        return getattr(operations, name)(self, *args)
 
     def _on_action_new_triggered(self) -> None:
         self.new_draft()
