@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from forms.about import program_version
 from forms.display import DRAFT_MARK, FINGERPRINT_LABEL
 from forms.draft import Draft
 from forms.fsutil import atomic_write_bytes
@@ -53,21 +54,7 @@ class RenderResult:
 
 
 def version() -> str:
-    """The program version: installed metadata, else pyproject.toml beside the sources."""
-    try:
-        from importlib.metadata import PackageNotFoundError
-        from importlib.metadata import version as dist_version
-
-        return dist_version("shenbao")
-    except (ImportError, PackageNotFoundError):
-        pass
-    try:
-        import tomllib
-
-        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-        return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
-    except (OSError, KeyError, ValueError):
-        return "0+unknown"
+    return program_version()
 
 
 def creator() -> str:

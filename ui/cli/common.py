@@ -92,18 +92,8 @@ def passphrase(args: argparse.Namespace) -> str | None:
 
 
 def version() -> str:
-    """The program's version, from the installed package metadata (or pyproject.toml beside
-    the sources when not installed)."""
-    from importlib import metadata
+    """The program's version (forms.about), or a Chinese word for unknown."""
+    from forms.about import UNKNOWN, program_version
 
-    try:
-        return metadata.version("shenbao")
-    except metadata.PackageNotFoundError:
-        pass
-    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
-    try:
-        import tomllib
-
-        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
-    except (OSError, ValueError, KeyError):
-        return "（版本未知）"
+    found = program_version()
+    return "（版本未知）" if found == UNKNOWN else found
