@@ -10,6 +10,9 @@ Whole-process figures are medians of ``--runs`` runs (default 5); peak memory is
 maximum resident set size (``os.wait4``; not reported where the OS lacks it). Editor figures come
 from tests/benchmarks/bench_editor.py and bench_preview.py when they exist (``--json``).
 
+``--profile`` prints, after the table, the top entries of a cProfile of the in-process render of
+the maximal draft (what the editor's preview pays), by own time and by cumulative time.
+
 Not a test: pytest collects only test_*.py.
 """
 
@@ -254,6 +257,29 @@ def figures(runs: int, work: Path) -> list[Row]:
     return rows
 
 
+def print_profile(runs: int, top: int = 15) -> None:
+    """The top entries of a cProfile of ``runs`` in-process renders of the maximal draft."""
+    import cProfile
+    import pstats
+
+    from pdf.export import export_bytes, prepare_fonts
+
+    prepare_fonts()
+    draft = maximal()
+    export_bytes(draft, "pdf")  # warm: definition, fonts, width memos
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        export_bytes(draft, "pdf")
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    print(f"\nprofile of {runs} in-process renders of the maximal draft (times include the profiler's overhead)")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
+
+
 def print_table(rows: list[Row]) -> None:
     headers = ("figure", "value", "baseline (same run)", "ratio", "budget", "verdict")
     table = [headers] + [(r.figure, r.value, r.baseline, r.ratio, r.budget, r.verdict) for r in rows]
@@ -266,10 +292,13 @@ def print_table(rows: list[Row]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="also print the top entries of a profile of the render")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="shenbao-bench-") as tmp:
         rows = figures(args.runs, Path(tmp))
     print_table(rows)
+    if args.profile:
+        print_profile(args.runs)
     missed = [r.figure for r in rows if r.ok is False]
     if missed:
         print(f"\nmissed budgets: {', '.join(missed)}")
