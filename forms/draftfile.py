@@ -60,19 +60,15 @@ from forms.draft import (
     parse_draft_json,
     read_input_bytes,
 )
+from forms.draftkind import ENCRYPTED_MAGIC, SQLITE_MAGIC, SUFFIX, is_draft_file
 from forms.fieldtypes import TYPES
 from forms.fsutil import atomic_write_bytes
 from forms.messages import megabytes
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 #: ``PRAGMA application_id`` of a draft file: 'SBD1' (the store uses 'SBK1').
 APPLICATION_ID = 0x5342_4431
 #: ``PRAGMA user_version`` of the draft files this program writes; it reads this one and older.
 FILE_VERSION = 1
-SUFFIX = ".shenbao"
-
-#: The first 16 bytes of a passphrase-encrypted draft file.
-ENCRYPTED_MAGIC = b"SHENBAO-ENCRYPT\x00"
 _ENC_FORMAT = 1
 _SCRYPT_LOG2_N, _SCRYPT_R, _SCRYPT_P = 15, 8, 1
 _ENC_HEADER = struct.Struct(">16sBBBB16s12s")  # magic, format, log2 n, r, p, salt, nonce
@@ -334,21 +330,6 @@ def write_draft_file(draft: Draft, path: Path, *, draft_id: str, without_persona
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def is_draft_file(path: Path) -> bool:
-    """True when ``path`` should be read as a draft file: named ``*.shenbao``, or starting like
-    one (plain or encrypted). A damaged or foreign ``.shenbao`` is then refused as not being a
-    valid draft file, instead of being read as draft JSON."""
-    path = Path(path)
-    if path.suffix.lower() == SUFFIX:
-        return True
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError:
-        return False
-    return head == SQLITE_MAGIC or head.startswith(ENCRYPTED_MAGIC)
 
 
 def read_draft_file(path: Path, *, passphrase: str | None = None) -> DraftFile:

@@ -8,16 +8,17 @@ of the program, though the result never changes. :func:`load_face` gives the sam
 reportlab later copies the glyphs a page uses into the PDF (subsetting), so the output is byte
 for byte the same and only the glyphs used are ever read into memory.
 
-The cache is keyed by the SHA-256 of the font file, reportlab's version, the byte order and
+The cache is keyed by the font file's size and CRC-32, reportlab's version, the byte order and
 :data:`FORMAT`: a changed font (or reportlab) finds no matching cache and is parsed in full, as
-before — never mixed with stale metrics. ``python -m pdf.fontcache`` (re)writes the cache files; run it after
+before — never mixed with stale metrics. (The CRC takes half the time of a SHA-256 at every start, and it is
+there to catch a font rebuilt without its cache, not tampering: whoever can change the font can
+change the cache beside it.) ``python -m pdf.fontcache`` (re)writes the cache files; run it after
 ``resources/fonts/build_fonts.py``. The cache holds only plain data (numbers, strings, bytes,
 lists, dicts), so loading it runs no code.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import mmap
 import sys
@@ -29,7 +30,7 @@ import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
 
 #: Bump when the stored fields change.
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"SHENBAO-FONT-METRICS"
 
 
@@ -37,16 +38,21 @@ def cache_path(font: Path) -> Path:
     return Path(font).with_suffix(".metrics")
 
 
-def _key(digest: str) -> str:
-    """The cache key for a font whose SHA-256 is ``digest`` (the integer arrays are stored in
-    this machine's byte order)."""
-    return f"{FORMAT}|{reportlab.Version}|{sys.byteorder}|{digest}"
+def _key(size: int, crc: int) -> str:
+    """The cache key for a font of ``size`` bytes whose CRC-32 is ``crc`` (the integer arrays are
+    stored in this machine's byte order)."""
+    return f"{FORMAT}|{reportlab.Version}|{sys.byteorder}|{size}|{crc:08x}"
 
 
-def _digest(path: Path) -> str:
-    """The SHA-256 of file ``path``, read in pieces (the whole font never sits in memory)."""
+def _file_key(path: Path) -> str:
+    """The cache key of font file ``path``, read in pieces (the whole font never sits in memory)."""
+    size, crc = 0, 0
+    piece = bytearray(1 << 20)
+    view = memoryview(piece)
     with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+        while n := f.readinto(piece):
+            size, crc = size + n, zlib.crc32(view[:n], crc)
+    return _key(size, crc)
 
 
 def _mapped(path: Path) -> mmap.mmap:
@@ -56,11 +62,19 @@ def _mapped(path: Path) -> mmap.mmap:
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
-def _ints(values, code: str = "q") -> bytes:
-    return array(code, values).tobytes()
+def _ints(values) -> tuple[str, bytes]:
+    """Integers as the narrowest array that holds them all: (type code, bytes)."""
+    values = list(values)
+    for code in "HhIiq":
+        try:
+            return code, array(code, values).tobytes()
+        except OverflowError:
+            continue
+    raise OverflowError("pdf.fontcache: an integer beyond 64 bits")
 
 
-def _unints(blob: bytes, code: str = "q") -> list[int]:
+def _unints(packed: tuple[str, bytes]) -> list[int]:
+    code, blob = packed
     return array(code, blob).tolist()
 
 
@@ -200,7 +214,7 @@ def load_face(path: Path, cache: Path | None = None) -> TTFontFace:
     """The ``TTFontFace`` of font file ``path``: from its cache when the cache matches the file,
     else parsed by reportlab in full."""
     path = Path(path)
-    stored = _read(cache or cache_path(path), _key(_digest(path)))
+    stored = _read(cache or cache_path(path), _file_key(path))
     if stored is None:
         return TTFontFace(str(path))
     return _face(stored, _mapped(path), path)
@@ -210,7 +224,8 @@ def write_cache(path: Path, cache: Path | None = None) -> Path:
     """Parse font ``path`` in full and write its cache; returns the cache's path."""
     path = Path(path)
     face = TTFontFace(str(path))
-    stored = {"key": _key(hashlib.sha256(face._ttf_data).hexdigest()), **_state(face)}
+    data = face._ttf_data
+    stored = {"key": _key(len(data), zlib.crc32(data)), **_state(face)}
     out = cache or cache_path(path)
     out.write_bytes(_MAGIC + zlib.compress(marshal.dumps(stored), 9))
     return out

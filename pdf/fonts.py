@@ -42,6 +42,7 @@ _FILES = {SONG: "ShenbaoSong.ttf", HEI: "ShenbaoHei.ttf"}
 
 _lock = threading.Lock()
 _fonts: dict[str, TTFont] = {}
+_cmaps: dict[str, dict[int, int]] = {}  # each font's cmap as registered (code point → glyph)
 _coverage: dict[str, frozenset[int]] = {}
 
 
@@ -139,9 +140,9 @@ def register_fonts() -> None:
             font = _fonts.get(name)
             if font is None:
                 font = _fonts[name] = _ShenbaoTTFont(name, str(font_path(name)))
-                # Snapshot now: reportlab may add private-use entries later when shaping.
-                _coverage[name] = frozenset(
-                    cp for cp, gid in font.face.charToGlyph.items() if gid)
+                # Copied now (reportlab may add private-use entries later when shaping); the
+                # coverage is made from the copy only when asked for.
+                _cmaps[name] = font.face.charToGlyph.copy()
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(font)
             if pdfmetrics.getFont(name) is not font:
@@ -155,7 +156,10 @@ def covered_codepoints(name: str = SONG) -> frozenset[int]:
     if name not in _FILES:
         raise ValueError(f"unknown font {name!r}; expected one of {sorted(_FILES)}")
     register_fonts()
-    return _coverage[name]
+    with _lock:
+        if name not in _coverage:
+            _coverage[name] = frozenset(cp for cp, gid in _cmaps[name].items() if gid)
+        return _coverage[name]
 
 
 __all__ = [

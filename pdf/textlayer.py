@@ -22,7 +22,7 @@ its text on the next one, also inside a bordered box that splits across pages.
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
+from html import escape  # with quote=False as xml.sax.saxutils.escape, whose module loads urllib.request
 
 from reportlab import rl_config
 
@@ -49,7 +49,7 @@ def markup(text: str) -> str:
         return ""
     if not all(map(can_render, text)):
         text = "".join(ch if can_render(ch) else EMPTY_MARK for ch in text)
-    text = escape(text.replace("\t", "    ").replace("\n", " "))
+    text = escape(text.replace("\t", "    ").replace("\n", " "), quote=False)
     return _SPACE_RUN.sub(_keep_spaces, text)
 
 

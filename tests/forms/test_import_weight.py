@@ -1,7 +1,8 @@
-"""What ``python main.py validate draft.json`` loads (issue 13): a draft without attachments needs
-none of pypdf, Pillow, cryptography or fontTools (they come with an attachment to inspect or a
-draft file to open), no babel (no date is shown), and, once the compiled form is cached, no
-PyYAML. Each run is a fresh interpreter with its own cache folder."""
+"""What ``python main.py validate|render draft.json`` loads (issue 13): a draft without
+attachments needs none of pypdf, Pillow, cryptography or fontTools (they come with an attachment
+to inspect or a draft file to open), no babel (dates are written by forms.display), and, once the
+compiled form is cached, no PyYAML. A render adds reportlab (which loads Pillow itself) and
+nothing else heavy. Each run is a fresh interpreter with its own cache folder."""
 
 from __future__ import annotations
 
@@ -20,7 +21,17 @@ from tests.drafts import maximal_draft
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = {"pypdf", "PIL", "cryptography", "fontTools", "yaml", "babel", "reportlab", "PySide6"}
 
-# Runs main.py as `python main.py ARGS…` would, then lists the top-level packages it loaded.
+# Modules a render or validate of draft JSON without attachments never needs, with why they were
+# once loaded: each was a few to 25 ms of a start.
+NOT_FOR_DRAFT_JSON = {
+    "forms.draftfile": "reading a .shenbao draft file (SQLite) when the input is JSON",
+    "sqlite3": "the draft file and the store",
+    "urllib.request": "xml.sax.saxutils, for escape() alone (pdf.textlayer)",
+    "importlib.metadata": "the program version (forms.about reads it beside the sources)",
+    "babel": "a long date (forms.display)",
+}
+
+# Runs main.py as `python main.py ARGS…` would, then lists the modules it loaded.
 PROBE = """
 import json, runpy, sys
 report, main, *args = sys.argv[1:]
@@ -31,20 +42,31 @@ try:
 except SystemExit as exc:
     code = exc.code
 with open(report, "w", encoding="utf-8") as fh:
-    json.dump({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}, fh)
+    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
 """
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the cache folder is set by XDG_CACHE_HOME")
 
 
-def loaded_by(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
-    """(exit code, top-level packages loaded) of ``python main.py ARGS…`` in a fresh process."""
+def modules_loaded_by(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    """(exit code, every module loaded) of ``python main.py ARGS…`` in a fresh process."""
     report = tmp_path / "report.json"
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
     subprocess.run([sys.executable, "-c", PROBE, str(report), str(ROOT / "main.py"), *args],
                    cwd=tmp_path, env=env, check=True, capture_output=True, timeout=120)
     found = json.loads(report.read_text(encoding="utf-8"))
     return found["code"], set(found["modules"])
+
+
+def loaded_by(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    """(exit code, top-level packages loaded) of ``python main.py ARGS…`` in a fresh process."""
+    code, modules = modules_loaded_by(tmp_path, *args)
+    return code, {m.split(".")[0] for m in modules}
+
+
+def unneeded(modules: set[str]) -> set[str]:
+    """The modules of :data:`NOT_FOR_DRAFT_JSON` (or their submodules) among ``modules``."""
+    return {m for m in modules for name in NOT_FOR_DRAFT_JSON if m == name or m.startswith(name + ".")}
 
 
 @pytest.fixture
@@ -61,9 +83,23 @@ def test_validate_of_draft_json_loads_nothing_heavy(tmp_path, max_json):
     code, first = loaded_by(tmp_path, "validate", str(max_json))
     assert code == 0
     assert first & HEAVY == {"yaml"}  # the first start parses the definition, and caches it
-    code, later = loaded_by(tmp_path, "validate", str(max_json))
+    code, later = modules_loaded_by(tmp_path, "validate", str(max_json))
     assert code == 0
-    assert later & HEAVY == set()
+    assert {m.split(".")[0] for m in later} & HEAVY == set()
+    assert unneeded(later) == set()
+
+
+def test_render_of_draft_json_loads_only_what_it_prints(tmp_path, max_json):
+    out = tmp_path / "max.pdf"
+    code, first = loaded_by(tmp_path, "render", str(max_json), "-o", str(out))
+    assert code == 0 and out.read_bytes().startswith(b"%PDF")
+    assert first & HEAVY == {"yaml", "reportlab", "PIL"}
+    out.unlink()
+    code, later = modules_loaded_by(tmp_path, "render", str(max_json), "-o", str(out))
+    assert code == 0 and out.read_bytes().startswith(b"%PDF")
+    # reportlab.lib.utils imports Pillow at its top, whatever is printed
+    assert {m.split(".")[0] for m in later} & HEAVY == {"reportlab", "PIL"}
+    assert unneeded(later) == set()
 
 
 def test_an_attachment_is_still_inspected(tmp_path):

@@ -176,6 +176,16 @@ def test_coverage_file_matches_song_cmap():
     assert coverage == set(fonts.covered_codepoints(fonts.SONG))
 
 
+def test_coverage_is_the_cmap_as_registered(monkeypatch):
+    """The coverage is made on first use (not at every start), from the cmap as it was when the
+    font was registered: code points reportlab adds later while shaping are not "covered"."""
+    fonts.register_fonts()
+    monkeypatch.setattr(fonts, "_coverage", {})
+    monkeypatch.setitem(fonts._fonts[fonts.SONG].face.charToGlyph, 0xF0000, 7)  # as shaping would
+    covered = fonts.covered_codepoints(fonts.SONG)
+    assert 0xF0000 not in covered and ord("𠈌") in covered
+
+
 def test_coverage_has_rare_name_characters_and_extensions():
     coverage = read_coverage(FONTS_DIR / "coverage.txt")
     assert {ord(c) for c in RARE} <= coverage
@@ -229,6 +239,11 @@ def test_a_changed_font_is_parsed_not_read_from_a_stale_cache(tmp_path):
     fontcache.write_cache(copy)
     assert isinstance(fontcache.load_face(copy), fontcache.CachedFace)
     copy.write_bytes(song.read_bytes() + b"\0\0\0\0")
+    assert not isinstance(fontcache.load_face(copy), fontcache.CachedFace)
+    # the same size, one byte different: parsed again
+    changed = bytearray(song.read_bytes())
+    changed[len(changed) // 2] ^= 0xFF
+    copy.write_bytes(bytes(changed))
     assert not isinstance(fontcache.load_face(copy), fontcache.CachedFace)
     # a damaged cache: parsed again
     fontcache.cache_path(copy).write_bytes(b"SHENBAO-FONT-METRICS" + b"garbage")

@@ -76,14 +76,14 @@ def passphrase(args: argparse.Namespace) -> str | None:
     be used — empty (it would export unencrypted while the user believes it locked), or not
     valid text (bytes that are not UTF-8 in the command line) — stops the command before any
     work, with the draft file's own words."""
-    from forms.draftfile import BadPassphrase, passphrase_bytes
-
     given = getattr(args, "passphrase", None)
     source = "--passphrase"
     if given is None:
         given, source = os.environ.get(PASSPHRASE_ENV), PASSPHRASE_ENV
     if given is None:
         return None
+    from forms.draftfile import BadPassphrase, passphrase_bytes  # only with a passphrase to check
+
     try:
         passphrase_bytes(given)
     except BadPassphrase as exc:

@@ -1,7 +1,7 @@
 """The gate for files named on the command line: draft JSON or an exported ``.shenbao`` file.
 
 Before anything opens the path it must name a regular file: a FIFO would block the reader
-forever, a device would never end. Then :func:`forms.draftfile.is_draft_file` picks the loader
+forever, a device would never end. Then :func:`forms.draftkind.is_draft_file` picks the loader
 (its name or its first bytes); each loader names what is wrong in one line
 (:class:`forms.draft.DraftInputError`).
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from forms.draft import Draft, DraftInputError, load_draft_json
+from forms.draftkind import is_draft_file
 
 #: what a path that is no regular file is, by its file type
 _NOT_REGULAR = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "设备"), (stat.S_ISBLK, "设备"), (stat.S_ISSOCK, "套接字"))
@@ -43,12 +44,12 @@ class Input(NamedTuple):
 
 def read_input(path: Path, passphrase: str | None = None) -> Input:
     """Draft JSON or an exported draft file; DraftInputError for anything unusable."""
-    from forms import draftfile  # pypdf and cryptography come with it: only when reading
-
     path = Path(path)
     check_regular_file(path)
-    if draftfile.is_draft_file(path):
-        found = draftfile.read_draft_file(path, passphrase=passphrase)
+    if is_draft_file(path):
+        from forms.draftfile import read_draft_file  # SQLite and the attachment checks: a draft file only
+
+        found = read_draft_file(path, passphrase=passphrase)
         return Input(found.draft, found.draft_id, found.personal_removed)
     return Input(load_draft_json(path))
 
