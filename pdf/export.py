@@ -85,6 +85,9 @@ def _check(draft: Draft, kind: str, *, draft_mode: bool, simplex: bool,
 
 def _render(copy: Draft, kind: str, *, draft_mode: bool, simplex: bool) -> tuple[bytes, int | None]:
     if kind == "pdf":
+        from pdf.regexcache import warm
+
+        warm()  # before reportlab's paragraph module is imported (with pdf.render)
         from pdf.render import render_document
 
         result = render_document(copy, draft_mode=draft_mode, simplex=simplex)
