@@ -8,21 +8,30 @@ be printed raises :class:`AttachmentError` (validation reports such files as
 ``attachment_invalid`` first, so this only happens when the editor's verdict and the printer's
 disagree — better no printout than one silently missing an attachment).
 
-After layout, :func:`merge_pdf_attachments` draws each sanitised page *under* the reportlab
-placeholder page that holds its footer (and watermark), scaled into the slot the layout recorded.
-The document catalog, info and ``/ID`` of the reportlab output are cloned, so the result stays
-reproducible byte for byte.
+After layout, :func:`merge_pdf_attachments` (or :func:`write_merged`, straight into a file)
+draws each sanitised page *under* the reportlab placeholder page that holds its footer (and
+watermark), scaled into the slot the layout recorded. The document catalog, info and ``/ID`` of
+the reportlab output are cloned, so the result stays reproducible byte for byte.
+
+Memory (issue 13): an attachment's sanitised file waits for the merge as its bytes
+(:class:`CleanPdf`), not as a parsed document; the merge parses one attachment at a time and lets
+go of it once its pages are in the output, so besides the draft's own attachment bytes the merge
+holds about one more copy of them (the output's objects) — and :func:`write_merged` writes them
+to a file without building the whole output in memory a second time.
 """
 
 from __future__ import annotations
 
+import gc
 import io
+import itertools
 import logging
 import threading
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, BinaryIO
 
 from forms.draft import Draft
 from forms.problems import Finding, RenderRefused
@@ -31,7 +40,7 @@ from pdf import layout
 from pdf.styles import ATTACHMENT_MISSING
 
 if TYPE_CHECKING:
-    from pypdf import PageObject
+    from pypdf import PdfReader
 
 # pypdf, Pillow and the sanitiser are imported where an attachment is handled: a draft without
 # attachments prints without loading them (issue 13: imports a render does not need).
@@ -39,6 +48,47 @@ if TYPE_CHECKING:
 
 class AttachmentError(RenderRefused):
     """An attachment cannot be printed (final prints only; drafts print a notice page)."""
+
+
+def _reading(data: bytes) -> BinaryIO:
+    """A stream over ``data`` for :class:`pypdf.PdfReader` that shares the bytes. (Over a plain
+    ``io.BytesIO`` pypdf asks for ``getbuffer()`` to learn the size, which makes the BytesIO take
+    a private copy of the whole file for as long as the reader lives.)"""
+    return io.BufferedReader(io.BytesIO(data))
+
+
+class CleanPdf:
+    """A sanitised PDF (the output of :func:`pdf.sanitize.sanitize_pdf`) waiting for the merge.
+
+    ``len()`` is its page count (all the layout needs). Kept as bytes, not as a parsed document
+    (pypdf keeps a copy of every stream it reads); :meth:`take` hands them to the merge once.
+    """
+
+    def __init__(self, clean: bytes):
+        from pypdf import PdfReader
+
+        self._clean: bytes | None = clean
+        self._count = len(PdfReader(_reading(clean)).pages)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @contextmanager
+    def take(self) -> Iterator[PdfReader]:
+        """A reader of the sanitised file, for one merge: its pages are upright (no /Rotate),
+        media box = visible box with its origin at (0, 0). The bytes are let go of when the
+        block ends (also when the reader is still referenced, as pypdf's merged pages do), so a
+        merge holds one attachment's file at a time; a second take raises ``RuntimeError``."""
+        from pypdf import PdfReader
+
+        if self._clean is None:
+            raise RuntimeError("the sanitised attachment was already merged")
+        reader = PdfReader(_reading(self._clean))
+        self._clean = None
+        try:
+            yield reader
+        finally:
+            reader.stream.close()
 
 
 @dataclass
@@ -50,7 +100,7 @@ class Prepared:
     category: str
     kind: str | None = None  # "pdf", "png", "jpeg"; None when it cannot be printed
     data: bytes | None = None
-    pages: list[PageObject] = field(default_factory=list)  # sanitised PDF pages
+    pages: CleanPdf | tuple = ()  # a PDF's sanitised pages
     error: str | None = None
 
     @property
@@ -105,7 +155,7 @@ def _prepare(draft: Draft, draft_mode: bool) -> list[Prepared]:
     if not items:
         return []
     from pdf.images import image_page_size
-    from pdf.sanitize import sanitized_pdf_pages
+    from pdf.sanitize import sanitize_pdf
 
     out = []
     for i, att in enumerate(items):
@@ -121,7 +171,7 @@ def _prepare(draft: Draft, draft_mode: bool) -> list[Prepared]:
         data = draft.files[name]
         try:
             if verdict.kind == "pdf":
-                item.pages = sanitized_pdf_pages(data)
+                item.pages = CleanPdf(sanitize_pdf(data))
             else:
                 image_page_size(data)  # loads and checks the pixels
         except ValueError as exc:
@@ -129,6 +179,10 @@ def _prepare(draft: Draft, draft_mode: bool) -> list[Prepared]:
             continue
         item.kind, item.data = verdict.kind, data
         out.append(item)
+    if any(item.kind == "pdf" for item in out):
+        # pypdf's readers and writers refer to themselves in cycles: without a collection the
+        # sanitiser's left-overs (each holding copies of a file) wait for the layout to fill them.
+        gc.collect()
     return out
 
 
@@ -136,17 +190,30 @@ def merge_pdf_attachments(pdf: bytes, slots: list[layout.Slot], prepared: list[P
     """Place every slot's sanitised page under its placeholder page; ``pdf`` when no slot."""
     if not slots:
         return pdf
+    out = io.BytesIO()
+    write_merged(pdf, slots, prepared, out)
+    return out.getvalue()
+
+
+def write_merged(pdf: bytes, slots: list[layout.Slot], prepared: list[Prepared], out: BinaryIO) -> None:
+    """:func:`merge_pdf_attachments` written to ``out`` (a file open for binary writing) instead
+    of returned: the merged document is never in memory as one more whole copy."""
+    if not slots:
+        out.write(pdf)
+        return
     from pypdf import PdfReader, PdfWriter
 
     from pdf.geometry import merge_onto
 
     with warnings.catch_warnings(), quiet_pypdf():
         warnings.simplefilter("ignore")
-        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-        for slot in slots:
-            source = prepared[slot.attachment].pages[slot.source_page]
-            merge_onto(writer.pages[slot.page - 1], source, slot.box, over=False)
+        writer = PdfWriter(clone_from=PdfReader(_reading(pdf)))
+        # Slots come in page order, so each attachment's slots are consecutive: parse one
+        # attachment, merge its pages, let go of it before the next.
+        for index, group in itertools.groupby(slots, key=lambda slot: slot.attachment):
+            with prepared[index].pages.take() as reader:
+                for slot in group:
+                    merge_onto(writer.pages[slot.page - 1], reader.pages[slot.source_page], slot.box, over=False)
+                writer.reset_translation(reader)  # it kept the reader alive for its bookkeeping
         writer.pdf_header = pdf[:8].decode("ascii")
-        out = io.BytesIO()
         writer.write(out)
-    return out.getvalue()
