@@ -1,0 +1,124 @@
+"""Memory of the attachment merge (issue 13): sanitised attachments wait for the merge as bytes;
+the merge parses one at a time and lets go of it once its pages are in the output, so it holds
+about one copy of the attachments (the output's own objects) — not a parsed document per
+attachment plus pypdf's private copies of each file.
+
+Measured with tracemalloc (what Python allocates), not time: the bounds are multiples of the
+attachments' size, as the issue's budget is.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import random
+import tracemalloc
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from forms.sample import sample_draft
+from pdf import layout
+from pdf.merge import CleanPdf, prepare_attachments, write_merged
+
+PAGES = 3
+BOX = (60.0, 80.0, 470.0, 680.0)
+
+
+def _scanned_pdf(seed: int) -> bytes:
+    """A few pages as a scan comes: a distinct noise JPEG on each (nothing compresses away)."""
+    rng = random.Random(seed)
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    for page in range(PAGES):
+        canvas.drawString(72, 760, f"Attachment {seed + 1}, page {page + 1}")
+        noise = Image.frombytes("L", (300, 300), rng.randbytes(300 * 300))
+        jpeg = io.BytesIO()
+        noise.save(jpeg, "JPEG", quality=60)
+        canvas.drawImage(ImageReader(io.BytesIO(jpeg.getvalue())), 72, 72, width=300, height=300)
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def _placeholders(count: int) -> bytes:
+    """The layout's output in miniature: one captioned A4 page per attachment page."""
+    buf = io.BytesIO()
+    canvas = Canvas(buf, pagesize=A4, invariant=1)
+    for page in range(count):
+        canvas.drawString(72, 800, f"placeholder {page + 1}")
+        canvas.showPage()
+    canvas.save()
+    return buf.getvalue()
+
+
+def _draft(attachments: int):
+    draft = sample_draft()
+    draft.data["attachments"] = []
+    draft.files = {}
+    for n in range(attachments):
+        name = f"scan{n:02d}.pdf"
+        draft.data["attachments"].append({"title": f"扫描件 {n + 1}", "category": "其他支撑材料", "file": name})
+        draft.files[name] = _scanned_pdf(n)
+    return draft
+
+
+def _merge_memory(attachments: int, out) -> tuple[float, float]:
+    """Python memory, as multiples of the attachments' size: what :func:`prepare_attachments`
+    leaves for the merge, and the most :func:`write_merged` adds to that while writing ``out``."""
+    draft = _draft(attachments)
+    size = sum(len(blob) for blob in draft.files.values())
+    slots = [layout.Slot(a * PAGES + k + 1, a, k, BOX) for a in range(attachments) for k in range(PAGES)]
+    placeholders = _placeholders(len(slots))
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        prepared = prepare_attachments(draft, draft_mode=False)
+        held = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        with out.open("wb") as fh:
+            write_merged(placeholders, slots, prepared, fh)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return (held - base) / size, (peak - held) / size
+
+
+def test_the_merge_holds_one_attachment_at_a_time(tmp_path):
+    _merge_memory(1, tmp_path / "warm.pdf")  # pypdf's modules and caches loaded on first use
+    out = tmp_path / "merged.pdf"
+    held, merging = _merge_memory(16, out)
+    reader = PdfReader(out)
+    assert len(reader.pages) == 16 * PAGES
+    for k in (0, 7, 16 * PAGES - 1):  # every placeholder page got its attachment page under it
+        assert f"placeholder {k + 1}" in reader.pages[k].extract_text()
+        assert "/Pg" in reader.pages[k]["/Resources"]["/XObject"]
+    # Waiting for the merge: the sanitised files as bytes, no parsed documents.
+    assert held < 1.15, f"prepared attachments hold {held:.2f}× their size"
+    # Merging: each file is let go of as its pages enter the output, so the output's objects
+    # take the place of the files instead of adding to them (nor do pypdf's private copies).
+    assert merging < 1.3, f"the merge adds {merging:.2f}× the attachments' size"
+
+
+def test_a_sanitised_attachment_is_handed_to_the_merge_once():
+    draft = _draft(1)
+    [item] = prepare_attachments(draft, draft_mode=False)
+    assert isinstance(item.pages, CleanPdf) and len(item.pages) == PAGES == item.printed_pages
+    size = len(item.pages._clean)
+    tracemalloc.start()
+    try:
+        with item.pages.take() as reader:
+            assert len(reader.pages) == PAGES
+            opened = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # pypdf reads the bytes where they are (over a plain BytesIO it would take a private copy)
+    assert opened < size / 2, f"opening the reader took {opened} bytes for a {size}-byte file"
+    assert len(item.pages) == PAGES  # the layout's count stays
+    with pytest.raises(RuntimeError), item.pages.take():
+        pass
