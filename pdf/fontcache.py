@@ -8,11 +8,14 @@ of the program, though the result never changes. :func:`load_face` gives the sam
 reportlab later copies the glyphs a page uses into the PDF (subsetting), so the output is byte
 for byte the same and only the glyphs used are ever read into memory.
 
-The cache is keyed by the font file's size and CRC-32, reportlab's version, the byte order and
-:data:`FORMAT`: a changed font (or reportlab) finds no matching cache and is parsed in full, as
-before — never mixed with stale metrics. (The CRC takes half the time of a SHA-256 at every start, and it is
-there to catch a font rebuilt without its cache, not tampering: whoever can change the font can
-change the cache beside it.) ``python -m pdf.fontcache`` (re)writes the cache files; run it after
+The cache is keyed by the font file's size, the CRC-32 of every byte reportlab's parse reads,
+reportlab's version, the byte order and :data:`FORMAT`: a changed font (or reportlab) finds no
+matching cache and is parsed in full, as before — never mixed with stale metrics. The parse reads
+the table directory and every table but the glyph outlines (``glyf``, 97 % of the file): those
+are never cached, a subset copies them from the file itself, so they are left out of the CRC
+(which then reads 0.3 MB of each font at a start, not 10–14 MB). The CRC is there to catch a
+font rebuilt without its cache, not tampering: whoever can change the font can change the cache
+beside it. ``python -m pdf.fontcache`` (re)writes the cache files; run it after
 ``resources/fonts/build_fonts.py``. The cache holds only plain data (numbers, strings, bytes,
 lists, dicts), so loading it runs no code.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import marshal
 import mmap
+import struct
 import sys
 import zlib
 from array import array
@@ -30,7 +34,7 @@ import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
 
 #: Bump when the stored fields change.
-FORMAT = 3
+FORMAT = 4
 _MAGIC = b"SHENBAO-FONT-METRICS"
 
 
@@ -38,21 +42,29 @@ def cache_path(font: Path) -> Path:
     return Path(font).with_suffix(".metrics")
 
 
-def _key(size: int, crc: int) -> str:
-    """The cache key for a font of ``size`` bytes whose CRC-32 is ``crc`` (the integer arrays are
-    stored in this machine's byte order)."""
-    return f"{FORMAT}|{reportlab.Version}|{sys.byteorder}|{size}|{crc:08x}"
+def _outlines(data) -> tuple[int, int]:
+    """Where the ``glyf`` table lies in font ``data`` (start, end); (size, size) — nothing — when
+    the file is no single TrueType font with a ``glyf`` table inside it (then all of it counts)."""
+    size = len(data)
+    if size < 12 or data[:4] not in (b"\0\1\0\0", b"true"):
+        return size, size
+    (count,) = struct.unpack_from(">H", data, 4)
+    if 12 + 16 * count > size:
+        return size, size
+    for i in range(count):
+        tag, _checksum, offset, length = struct.unpack_from(">4sLLL", data, 12 + 16 * i)
+        if tag == b"glyf" and offset + length <= size:
+            return offset, offset + length
+    return size, size
 
 
-def _file_key(path: Path) -> str:
-    """The cache key of font file ``path``, read in pieces (the whole font never sits in memory)."""
-    size, crc = 0, 0
-    piece = bytearray(1 << 20)
-    view = memoryview(piece)
-    with path.open("rb") as f:
-        while n := f.readinto(piece):
-            size, crc = size + n, zlib.crc32(view[:n], crc)
-    return _key(size, crc)
+def _key(data) -> str:
+    """The cache key of font ``data`` (its map, or its bytes): every byte but the outlines counts
+    (module doc). The integer arrays are stored in this machine's byte order."""
+    start, end = _outlines(data)
+    with memoryview(data) as view:
+        crc = zlib.crc32(view[end:], zlib.crc32(view[:start]))
+    return f"{FORMAT}|{reportlab.Version}|{sys.byteorder}|{len(data)}|{start}-{end}|{crc:08x}"
 
 
 def _mapped(path: Path) -> mmap.mmap:
@@ -214,18 +226,22 @@ def load_face(path: Path, cache: Path | None = None) -> TTFontFace:
     """The ``TTFontFace`` of font file ``path``: from its cache when the cache matches the file,
     else parsed by reportlab in full."""
     path = Path(path)
-    stored = _read(cache or cache_path(path), _file_key(path))
-    if stored is None:
+    try:
+        data = _mapped(path)
+    except (OSError, ValueError):  # no such file, an empty one…: reportlab says what is wrong
         return TTFontFace(str(path))
-    return _face(stored, _mapped(path), path)
+    stored = _read(cache or cache_path(path), _key(data))
+    if stored is None:
+        data.close()
+        return TTFontFace(str(path))
+    return _face(stored, data, path)
 
 
 def write_cache(path: Path, cache: Path | None = None) -> Path:
     """Parse font ``path`` in full and write its cache; returns the cache's path."""
     path = Path(path)
     face = TTFontFace(str(path))
-    data = face._ttf_data
-    stored = {"key": _key(len(data), zlib.crc32(data)), **_state(face)}
+    stored = {"key": _key(face._ttf_data), **_state(face)}
     out = cache or cache_path(path)
     out.write_bytes(_MAGIC + zlib.compress(marshal.dumps(stored), 9))
     return out

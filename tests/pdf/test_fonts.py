@@ -240,14 +240,39 @@ def test_a_changed_font_is_parsed_not_read_from_a_stale_cache(tmp_path):
     assert isinstance(fontcache.load_face(copy), fontcache.CachedFace)
     copy.write_bytes(song.read_bytes() + b"\0\0\0\0")
     assert not isinstance(fontcache.load_face(copy), fontcache.CachedFace)
-    # the same size, one byte different: parsed again
-    changed = bytearray(song.read_bytes())
-    changed[len(changed) // 2] ^= 0xFF
-    copy.write_bytes(bytes(changed))
-    assert not isinstance(fontcache.load_face(copy), fontcache.CachedFace)
+    # the same size, one byte different in a table the parse reads (before and after the
+    # outlines in the file) or in the table directory (a checksum): parsed again
+    tables = TTFontFace(str(song)).table
+    for where in [tables[tag]["offset"] + tables[tag]["length"] // 2 for tag in ("cmap", "hmtx")] + [19]:
+        copy.write_bytes(song.read_bytes())
+        fontcache.write_cache(copy)
+        changed = bytearray(song.read_bytes())
+        changed[where] ^= 0x01
+        copy.write_bytes(bytes(changed))
+        assert not isinstance(fontcache.load_face(copy), fontcache.CachedFace), where
     # a damaged cache: parsed again
     fontcache.cache_path(copy).write_bytes(b"SHENBAO-FONT-METRICS" + b"garbage")
     assert not isinstance(fontcache.load_face(copy), fontcache.CachedFace)
+
+
+def test_changed_outlines_are_embedded_from_the_font_itself(tmp_path):
+    """The glyph outlines (``glyf``) are not part of the cache, nor of its key: a subset copies
+    them from the font file, so a font whose outlines changed embeds its new outlines, exactly
+    as reportlab's own parse of it would."""
+    song = fonts.font_path(fonts.SONG)
+    copy = tmp_path / "Song.ttf"
+    copy.write_bytes(song.read_bytes())
+    fontcache.write_cache(copy)
+    parsed = TTFontFace(str(song))
+    glyph = parsed.charToGlyph[ord("申")]
+    start = parsed.table["glyf"]["offset"] + parsed.glyphPos[glyph]
+    changed = bytearray(song.read_bytes())
+    changed[start + 12] ^= 0xFF  # inside the outline of 申
+    copy.write_bytes(bytes(changed))
+    cached, reparsed = fontcache.load_face(copy), TTFontFace(str(copy))
+    assert isinstance(cached, fontcache.CachedFace)
+    subset = [0, ord("申"), ord("报")]
+    assert cached.makeSubset(subset) == reparsed.makeSubset(subset) != parsed.makeSubset(subset)
 
 
 def test_registered_font_is_set_up_as_reportlab_sets_it_up():
