@@ -4,7 +4,7 @@ reportlab parses a whole TrueType file when a font is registered: the cmap (33,0
 the horizontal metrics, the glyph offsets — about 0.2–0.8 s for our two CJK fonts at every start
 of the program, though the result never changes. :func:`load_face` gives the same
 ``TTFontFace`` from a compact file of that parse (``<font>.metrics`` beside the ``.ttf``:
-``marshal`` data, zlib-compressed), and maps the font file itself (``mmap``), from which
+``marshal`` data), and maps the font file itself (``mmap``), from which
 reportlab later copies the glyphs a page uses into the PDF (subsetting), so the output is byte
 for byte the same and only the glyphs used are ever read into memory.
 
@@ -34,7 +34,7 @@ import reportlab
 from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
 
 #: Bump when the stored fields change.
-FORMAT = 4
+FORMAT = 5
 _MAGIC = b"SHENBAO-FONT-METRICS"
 
 
@@ -91,9 +91,11 @@ def _unints(packed: tuple[str, bytes]) -> list[int]:
 
 
 def _state(face: TTFontFace) -> dict:
-    """The face's parsed state as plain data (without the file's bytes). The big tables are
-    packed as integer arrays, which load in a few milliseconds; ``glyphToChar`` is not stored
-    (:class:`CachedFace` rebuilds it from ``charToGlyph`` when needed)."""
+    """The face's parsed state as plain data (without the file's bytes). The cmap and the widths
+    stay dicts, which ``marshal`` makes again in a few milliseconds (uncompressed: inflating
+    took as long as the rest); the per-glyph tables, read only when a subset is embedded, are
+    packed as integer arrays; ``glyphToChar`` is not stored (:class:`CachedFace` rebuilds it
+    from ``charToGlyph`` when needed)."""
     state, names = {}, []
     for key, value in face.__dict__.items():
         if key in ("_ttf_data", "_pdfScale", "filename", "glyphToChar"):
@@ -103,8 +105,6 @@ def _state(face: TTFontFace) -> dict:
             value = bytes(value)
         state[key] = value
     packed = {
-        "charToGlyph": (_ints(face.charToGlyph), _ints(face.charToGlyph.values())),
-        "charWidths": (_ints(face.charWidths), _ints(face.charWidths.values())),
         "hmetrics": (_ints(a for a, _ in face.hmetrics), _ints(b for _, b in face.hmetrics)),
         "glyphPos": _ints(face.glyphPos),
     }
@@ -190,8 +190,6 @@ def _face(stored: dict, data: bytes | mmap.mmap, path: Path) -> TTFontFace:
     for key in stored["names"]:
         state[key] = TTFNameBytes(state[key])
     packed = stored["packed"]
-    state["charToGlyph"] = dict(zip(_unints(packed["charToGlyph"][0]), _unints(packed["charToGlyph"][1])))
-    state["charWidths"] = dict(zip(_unints(packed["charWidths"][0]), _unints(packed["charWidths"][1])))
     state["_packed_hmetrics"] = packed["hmetrics"]
     state["_packed_glyph_pos"] = packed["glyphPos"]
     face.__dict__.update(state)
@@ -214,8 +212,8 @@ def _read(cache: Path, key: str) -> dict | None:
     if not blob.startswith(_MAGIC):
         return None
     try:
-        stored = marshal.loads(zlib.decompress(blob[len(_MAGIC):]))
-    except (ValueError, EOFError, TypeError, zlib.error):
+        stored = marshal.loads(blob[len(_MAGIC):])
+    except (ValueError, EOFError, TypeError):
         return None
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None  # another font, another reportlab: parse in full
@@ -243,7 +241,7 @@ def write_cache(path: Path, cache: Path | None = None) -> Path:
     face = TTFontFace(str(path))
     stored = {"key": _key(face._ttf_data), **_state(face)}
     out = cache or cache_path(path)
-    out.write_bytes(_MAGIC + zlib.compress(marshal.dumps(stored), 9))
+    out.write_bytes(_MAGIC + marshal.dumps(stored))
     return out
 
 
