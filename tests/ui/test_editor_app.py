@@ -39,14 +39,18 @@ def test_run_freezes_the_collector_once_the_window_is_ready(qtbot, tmp_path):
     def close_when_ready() -> None:
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
         seen["ready_at_first_pass"] = window.is_ready()
-        window.when_ready(lambda: QTimer.singleShot(0, window, window.close))
+
+        def on_ready() -> None:
+            seen["frozen_when_ready"] = gc.get_freeze_count()
+            QTimer.singleShot(0, window, window.close)
+        window.when_ready(on_ready)
 
     gc.unfreeze()
     QTimer.singleShot(0, close_when_ready)
     try:
         assert run([], store_path=tmp_path / "drafts.sqlite3") == 0
         assert seen["ready_at_first_pass"] is False  # the start was lazy
-        assert gc.get_freeze_count() > 0
+        assert seen["frozen_when_ready"] > 0
     finally:
         gc.unfreeze()
 
