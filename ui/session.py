@@ -167,22 +167,30 @@ class DraftSession(QObject):
         are discrete actions: their dependents are checked at once (``forms.dependents``)."""
         draft = self.draft
         if change.kind == RESET:
-            self.problems = validate(draft)
+            problems = validate(draft)
         elif change.kind == SET:
             path = change.path
             # A keystroke re-checks the field's own value at once and keeps what the form's
             # cross-field rules reported until the debounced whole-draft check runs them again.
             from_rules = rule_codes(draft.form)
             kept = [p for p in self.problems if p.path != path or p.code in from_rules]
-            self.problems = kept + validate_field(draft, path)
+            problems = kept + validate_field(draft, path)
         else:
             paths = dependents(draft, change.touches())
             if len(paths) > FULL_CHECK_ABOVE:  # a whole list: one full check is cheaper
-                self.problems = validate(draft)
+                problems = validate(draft)
             else:
                 stale = _row_paths(change)
                 kept = [p for p in self.problems if p.path not in paths and not stale(p.path)]
-                self.problems = kept + check_paths(draft, paths)
+                problems = kept + check_paths(draft, paths)
+        self._set_problems(problems)
+
+    def _set_problems(self, problems: list[Problem]) -> None:
+        """Keep ``problems`` and tell the views, unless they are the ones already shown (most
+        keystrokes change no problem: every view would redraw its marks and counts for nothing)."""
+        if problems == self.problems:
+            return
+        self.problems = problems
         self.problems_changed.emit(self.problems)
 
     def _on_check_timer_timeout(self) -> None:
@@ -204,10 +212,9 @@ class DraftSession(QObject):
             raise exc
 
     def _apply_full_check(self, problems: list[Problem], fingerprint: str) -> None:
-        self.problems = problems
         self.fingerprint = fingerprint
         self.first_check_done = True
-        self.problems_changed.emit(self.problems)
+        self._set_problems(problems)
         self.checked.emit()
 
     def check_now(self) -> None:

@@ -82,6 +82,11 @@ def format_block(rows: list[list[str]]) -> str:
 
 
 ROOT = QModelIndex()  # the invisible root (Qt's default argument)
+_DISPLAY, _EDIT, _TOOLTIP, _BACKGROUND, _DECORATION, _USER = (int(r.value) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.UserRole))
+_ROLES = frozenset((_DISPLAY, _EDIT, _TOOLTIP, _BACKGROUND, _DECORATION, _USER))  # what data() answers
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
 
 class ListTableModel(QAbstractTableModel):
@@ -116,44 +121,45 @@ class ListTableModel(QAbstractTableModel):
     def path(self, row: int, column: int) -> str:
         return row_path(self.list_path, row, self.columns[column].key)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index, role=_DISPLAY) -> Any:
+        # Called for every role of every visible cell at each repaint (the delegate asks for
+        # fonts, colours, alignment…): the roles this model has nothing for return at once.
+        if role not in _ROLES or not index.isValid():
             return None
-        col = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        row, column = index.row(), index.column()
+        col = self.columns[column]
+        if role == _DISPLAY or role == _EDIT:
             rows = self.rows()
-            if index.row() >= len(rows):
+            if row >= len(rows):
                 return None
-            value = rows[index.row()].get(col.key)
-            if role == Qt.ItemDataRole.EditRole:
+            value = rows[row].get(col.key)
+            if role == _EDIT:
                 return value
             if col.fdef.type == "bool":
                 return "是" if value else "否"
             return value_to_text(value)
-        marks = self._marks.get((index.row(), col.key))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(p.message for p in marks) if marks else None
-        if role == Qt.ItemDataRole.BackgroundRole and marks:
-            return QBrush(ERROR_BG if any(p.is_error for p in marks) else WARNING_BG)
-        if role == Qt.ItemDataRole.DecorationRole and marks:
-            pixmap = (QStyle.StandardPixmap.SP_MessageBoxCritical if any(p.is_error for p in marks)
-                      else QStyle.StandardPixmap.SP_MessageBoxWarning)
-            return QGuiApplication.instance().style().standardIcon(pixmap)
-        if role == Qt.ItemDataRole.UserRole:
-            return self.path(index.row(), index.column())
-        return None
+        if role == _USER:
+            return self.path(row, column)
+        marks = self._marks.get((row, col.key))
+        if not marks:
+            return None
+        if role == _TOOLTIP:
+            return "\n".join(p.message for p in marks)
+        error = any(p.is_error for p in marks)
+        if role == _BACKGROUND:
+            return QBrush(ERROR_BG if error else WARNING_BG)
+        pixmap = QStyle.StandardPixmap.SP_MessageBoxCritical if error else QStyle.StandardPixmap.SP_MessageBoxWarning
+        return QGuiApplication.instance().style().standardIcon(pixmap)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role != Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section, orientation, role=_DISPLAY):
+        if role != _DISPLAY:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self.columns[section].label if section < len(self.columns) else None
         return str(section + 1)  # 序号: the position
 
     def flags(self, index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+        return _CELL_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     # -- writing --------------------------------------------------------------------------
 
@@ -297,6 +303,7 @@ class ListTableView(QTableView):
                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.setTabKeyNavigation(False)
         self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)  # rows fit their text: nothing to elide
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for i, column in enumerate(model.columns):  # numbers and codes are shown whole
@@ -321,13 +328,15 @@ class ListTableView(QTableView):
 
     def updateGeometries(self) -> None:
         super().updateGeometries()
-        if not hasattr(self, "corner"):
+        corner = getattr(self, "corner", None)
+        if corner is None:
             return  # setModel lays out before __init__ made the label
         frame = self.frameWidth()
-        self.corner.setGeometry(frame, frame, max(self.verticalHeader().width(), self.corner.sizeHint().width()),
-                                self.horizontalHeader().height())
-        if self.verticalHeader().width() < self.corner.sizeHint().width():
-            self.verticalHeader().setMinimumWidth(self.corner.sizeHint().width())
+        hint = corner.sizeHint().width()
+        header = self.verticalHeader()
+        if header.minimumWidth() < hint:
+            header.setMinimumWidth(hint)
+        corner.setGeometry(frame, frame, max(header.width(), hint), self.horizontalHeader().height())
 
     # Rows are as tall as their wrapped text; only the rows that changed are measured again
     # (ResizeToContents would measure all 60 rows on every keystroke's mark).

@@ -135,3 +135,28 @@ def test_year_field_refuses_text_without_losing_it(qtbot, window):
     model.input_refused.connect(messages.append)
     assert not model.setData(model.index(0, col), "二零一六")
     assert messages and window.session.get("unit.partners[0].since") == 2016
+
+
+def test_keystrokes_that_change_no_problem_do_not_redraw_the_marks(qtbot, window):
+    """Most keystrokes change no problem: the views (marks, parts list, problems panel) are told
+    only when the problems differ, and at once when they do."""
+    emitted: list[list] = []
+    window.session.problems_changed.connect(emitted.append)
+    edit = focus(window, "unit.address")
+    type_text(qtbot, edit, "12")
+    assert "12" in window.session.get("unit.address")
+    assert emitted == []
+    edit = focus(window, "unit.postcode")
+    edit.selectAll()
+    type_text(qtbot, edit, "12")
+    assert emitted and any(p.path == "unit.postcode" for p in emitted[-1])
+    assert edit.property("problem") == "error"
+
+
+def test_a_whole_draft_check_that_finds_the_same_problems_tells_only_that_it_ran(qtbot, window):
+    emitted, checked = [], []
+    window.session.check_now()
+    window.session.problems_changed.connect(emitted.append)
+    window.session.checked.connect(lambda: checked.append(True))
+    window.session.check_now()
+    assert checked == [True] and emitted == []
