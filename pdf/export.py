@@ -45,10 +45,13 @@ class Printed:
 
 
 def prepare_fonts() -> None:
-    """Register the bundled fonts once (idempotent, thread-safe). Call it before starting worker
-    threads that print, so no worker pays for or races over the first registration."""
+    """Register the bundled fonts once (idempotent, thread-safe), and load reportlab with its
+    patterns from the cache (:mod:`pdf.regexcache`). Call it before starting worker threads that
+    print, so no worker pays for or races over the first registration."""
     from pdf.fonts import register_fonts
+    from pdf.regexcache import warm
 
+    warm()
     register_fonts()
 
 

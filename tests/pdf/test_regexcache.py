@@ -31,7 +31,7 @@ def recording(p, flags=0):
     return _compile(p, flags)
 _compiler.compile = recording
 from pdf import regexcache
-regexcache.warm()
+{call}
 _compiler.compile = _compile
 patterns = [getattr(import_module(m), n) for m, n in regexcache.PATTERNS]
 print(json.dumps({"seeded": regexcache.seeded, "compiled": [p.pattern in texts for p in patterns],
@@ -39,9 +39,9 @@ print(json.dumps({"seeded": regexcache.seeded, "compiled": [p.pattern in texts f
 """
 
 
-def warm(tmp_path: Path) -> dict:
+def warm(tmp_path: Path, call: str = "regexcache.warm()") -> dict:
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=tmp_path, env=env, check=True,
+    out = subprocess.run([sys.executable, "-c", PROBE.replace("{call}", call)], cwd=tmp_path, env=env, check=True,
                          capture_output=True, text=True, timeout=120).stdout
     return json.loads(out)
 
@@ -59,6 +59,13 @@ def test_patterns_come_from_the_cache_and_equal_compiled_ones(tmp_path):
     assert cache_file(tmp_path).is_file()  # written for the next start
     later = warm(tmp_path)
     assert later == {"seeded": 2, "compiled": [False, False], "equal": [True, True]}
+
+
+def test_preparing_a_worker_thread_print_warms_too(tmp_path):
+    """The editor calls prepare_fonts() on its GUI thread before a print or preview thread."""
+    prepare = "from pdf.export import prepare_fonts\nprepare_fonts()"
+    assert warm(tmp_path, prepare)["seeded"] == 0
+    assert warm(tmp_path, prepare) == {"seeded": 2, "compiled": [False, False], "equal": [True, True]}
 
 
 def test_a_cache_of_another_python_is_not_used(tmp_path):
