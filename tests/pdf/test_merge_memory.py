@@ -23,7 +23,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from forms.sample import sample_draft
 from pdf import layout
-from pdf.merge import CleanPdf, prepare_attachments, write_merged
+from pdf.merge import CleanPdf, merge_pdf_attachments, prepare_attachments, write_merged
 
 PAGES = 3
 BOX = (60.0, 80.0, 470.0, 680.0)
@@ -122,3 +122,15 @@ def test_a_sanitised_attachment_is_handed_to_the_merge_once():
     assert len(item.pages) == PAGES  # the layout's count stays
     with pytest.raises(RuntimeError), item.pages.take():
         pass
+
+
+@pytest.mark.parametrize("attachments", [0, 2])
+def test_written_to_a_file_as_returned_as_bytes(tmp_path, attachments):
+    slots = [layout.Slot(a * PAGES + k + 1, a, k, BOX) for a in range(attachments) for k in range(PAGES)]
+    placeholders = _placeholders(max(1, len(slots)))
+    as_bytes = merge_pdf_attachments(placeholders, slots, prepare_attachments(_draft(attachments), draft_mode=False))
+    out = tmp_path / "merged.pdf"
+    with out.open("wb") as fh:
+        write_merged(placeholders, slots, prepare_attachments(_draft(attachments), draft_mode=False), fh)
+    assert out.read_bytes() == as_bytes
+    assert (as_bytes == placeholders) == (attachments == 0)
