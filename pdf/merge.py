@@ -214,6 +214,5 @@ def write_merged(pdf: bytes, slots: list[layout.Slot], prepared: list[Prepared],
             with prepared[index].pages.take() as reader:
                 for slot in group:
                     merge_onto(writer.pages[slot.page - 1], reader.pages[slot.source_page], slot.box, over=False)
-                writer.reset_translation(reader)  # it kept the reader alive for its bookkeeping
         writer.pdf_header = pdf[:8].decode("ascii")
         writer.write(out)
