@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import threading
 import time
 from pathlib import Path
@@ -61,6 +60,8 @@ def fsync_dir(path: Path) -> None:
 
 def temp_path_for(path: Path) -> Path:
     """A fresh name for a temporary file of ours beside ``path`` (see :func:`clean_stale_temps`)."""
+    import secrets  # with random and hmac: only when a file is written, not at every start
+
     path = Path(path)
     return path.with_name(f".{path.name[:_TMP_NAME_CHARS]}.shenbao-{os.getpid()}-{secrets.token_hex(4)}.tmp")
 

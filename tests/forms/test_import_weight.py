@@ -87,6 +87,7 @@ def test_validate_of_draft_json_loads_nothing_heavy(tmp_path, max_json):
     assert code == 0
     assert {m.split(".")[0] for m in later} & HEAVY == set()
     assert unneeded(later) == set()
+    assert "secrets" not in later  # names a temporary file: a validate writes none
 
 
 def test_render_of_draft_json_loads_only_what_it_prints(tmp_path, max_json):
