@@ -354,7 +354,9 @@ class CJKParagraph(Paragraph):
             return cached[0]
         for other, (lines, margin) in memo.items():
             if len(other) == len(key) and all(abs(a - b) + _ROUNDING < margin for a, b in zip(other, key)):
-                broken = memo[key] = (_at_widths(lines, key), margin)
+                # at these widths every comparison is at least this much less decisive
+                drift = max(abs(a - b) for a, b in zip(other, key)) + _ROUNDING
+                broken = memo[key] = (_at_widths(lines, key), margin - drift)
                 return broken[0]
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
         calc_bounds = auto not in ("", "off")

@@ -5,7 +5,9 @@ relative column widths; the walk over rows and spans and the column widths are s
 Word export (:mod:`pdf.grid`, measured by :mod:`pdf.colwidths`); this module lays the cells out:
 
 * every cell is a paragraph (user text escaped, Chinese line breaking); labels are centred,
-  short values centred in single-column cells, long values flow left-aligned;
+  short values centred in single-column cells, long values flow left-aligned. Cells are
+  :class:`~pdf.linecell.LineCell` paragraphs, which measure and draw a text that fits on one
+  line directly (most cells: names, dates, numbers, labels);
 * long cells split across pages (``splitInRow``, only rows that read from the top: see
   :class:`SplitTable`), each piece closed at the page foot and opened on the next page by a rule
   (:func:`grid_commands`); the repeat row's ``header_rows`` rows repeat at the top of each
@@ -32,9 +34,9 @@ from reportlab.platypus import Table, TableStyle
 from forms.display import cell_text
 from forms.draft import Draft
 from pdf import colwidths, fitting, grid, layout, linebreak
-from pdf.cjkwrap import CJKParagraph
 from pdf.flowables import AreaMark
 from pdf.fonts import SONG
+from pdf.linecell import LineCell
 from pdf.styles import CELL_PADDING, CELL_PADDING_V, GRID_COLOR, GRID_WIDTH, MIN_ROW_HEIGHT, WUHAO
 from pdf.textlayer import markup, paras
 from pdf.truncate import clip, cut_to_height
@@ -111,11 +113,11 @@ class TableBuilder:
         made.text, made.kind = text, fitting.spec_kind(cell, ftype)
         if "label" in cell or "text" in cell:
             if made.rowspan > 1:  # a label merged over several rows reads downwards: let it wrap
-                made.flow, made.kind = CJKParagraph(markup(text), st["label"]), None
+                made.flow, made.kind = LineCell(markup(text), st["label"]), None
             else:
                 made.flow, made.label = None, True
         elif "index" in cell:
-            made.flow = CJKParagraph(markup(text), st["cell_center"])
+            made.flow = LineCell(markup(text), st["cell_center"])
         elif ftype == "para":
             made.flow = paras(text, st["cell"]) if text else ""
         else:
@@ -177,7 +179,7 @@ class TableBuilder:
             return cell.flow
         avail = width - 2 * self.pad
         if cell.label:
-            return CJKParagraph(colwidths.balanced(cell.text, avail, self.st["label"]), self.st["label"])
+            return LineCell(colwidths.balanced(cell.text, avail, self.st["label"]), self.st["label"])
         short = cell.span == 1 and (colwidths.text_width(cell.text, self.st["cell"]) <= avail
                                     or len(cell.text) <= 2 * linebreak.SHORT_VALUE)
         if cell.kind == "short":
@@ -190,7 +192,7 @@ class TableBuilder:
             text = "<br/>".join(markup(p) for p in lines)
         else:
             text = markup(cell.text)
-        return CJKParagraph(text, self.st["cell_center" if short else "cell"])
+        return LineCell(text, self.st["cell_center" if short else "cell"])
 
     def _block_table(self, rows: list[int], widths: list[float]) -> SplitTable:
         members = [self.rows[r] for r in rows]

@@ -61,6 +61,16 @@ def test_a_width_a_hair_narrower_than_a_full_line_breaks_anew():
     assert [line[0] for line in _lines(para)] == ["一二三", "四五六"]
 
 
+def test_lines_reused_at_a_nearby_width_are_not_carried_further_than_they_hold():
+    """"00" fits at 15 and 14 points, not at 13: the lines remembered for 14 (taken over from
+    15) hold only as far as 15's margin less the step from 15 to 14."""
+    style = styles()["cell"]
+    para = CJKParagraph("00", style)
+    for width in (15.0, 14.0, 13.0):
+        para.wrap(width, 10_000)
+        assert _lines(para) == _fresh("00", width), width
+
+
 def test_a_paragraph_is_broken_once_for_widths_that_differ_in_the_last_bits(monkeypatch):
     calls = []
     real = cjkwrap._split
