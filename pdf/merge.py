@@ -50,41 +50,31 @@ class AttachmentError(RenderRefused):
     """An attachment cannot be printed (final prints only; drafts print a notice page)."""
 
 
-def _reading(data: bytes) -> BinaryIO:
-    """A stream over ``data`` for :class:`pypdf.PdfReader` that shares the bytes. (Over a plain
-    ``io.BytesIO`` pypdf asks for ``getbuffer()`` to learn the size, which makes the BytesIO take
-    a private copy of the whole file for as long as the reader lives.)"""
-    return io.BufferedReader(io.BytesIO(data))
-
-
 class CleanPdf:
     """A sanitised PDF (the output of :func:`pdf.sanitize.sanitize_pdf`) waiting for the merge.
 
-    ``len()`` is its page count (all the layout needs). Kept as bytes, not as a parsed document
-    (pypdf keeps a copy of every stream it reads); :meth:`take` hands them to the merge once.
+    ``len()`` is its page count (all the layout needs). Its reader has parsed the page tree only,
+    so waiting costs about the file's size; :meth:`take` hands it to the merge once.
     """
 
     def __init__(self, clean: bytes):
         from pypdf import PdfReader
 
-        self._clean: bytes | None = clean
-        self._count = len(PdfReader(_reading(clean)).pages)
+        self._reader: PdfReader | None = PdfReader(io.BytesIO(clean))
+        self._count = len(self._reader.pages)
 
     def __len__(self) -> int:
         return self._count
 
     @contextmanager
     def take(self) -> Iterator[PdfReader]:
-        """A reader of the sanitised file, for one merge: its pages are upright (no /Rotate),
-        media box = visible box with its origin at (0, 0). The bytes are let go of when the
-        block ends (also when the reader is still referenced, as pypdf's merged pages do), so a
-        merge holds one attachment's file at a time; a second take raises ``RuntimeError``."""
-        from pypdf import PdfReader
-
-        if self._clean is None:
+        """The reader, for one merge: its pages are upright (no /Rotate), media box = visible box
+        with its origin at (0, 0). The file's bytes are let go of when the block ends (also when
+        the reader is still referenced, as pypdf's merged pages do), so a merge holds one
+        attachment's file at a time; a second take raises ``RuntimeError``."""
+        reader, self._reader = self._reader, None
+        if reader is None:
             raise RuntimeError("the sanitised attachment was already merged")
-        reader = PdfReader(_reading(self._clean))
-        self._clean = None
         try:
             yield reader
         finally:
@@ -207,7 +197,7 @@ def write_merged(pdf: bytes, slots: list[layout.Slot], prepared: list[Prepared],
 
     with warnings.catch_warnings(), quiet_pypdf():
         warnings.simplefilter("ignore")
-        writer = PdfWriter(clone_from=PdfReader(_reading(pdf)))
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
         # Slots come in page order, so each attachment's slots are consecutive: parse one
         # attachment, merge its pages, let go of it before the next.
         for index, group in itertools.groupby(slots, key=lambda slot: slot.attachment):

