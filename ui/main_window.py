@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
 from forms.draft import Draft
 from forms.model import RESET, split_row_path
 from forms.problems import Problem
-from forms.sample import sample_draft
 from forms.store import Store, StoreError
 from forms.text import count_zi
-from ui.drafts_dialog import DraftsDialog
 from ui.fields import FieldEditor
 from ui.guide_panel import GuidePanel
 from ui.parts import PartPage, fill_page, new_pages
@@ -94,7 +92,8 @@ class MainWindow(QMainWindow):
         self._generation = 0        # +1 per opened draft: stale lazy-build steps stop
         self._ready_emitted = True
         self._editors_by_path: dict[str, list[FieldEditor]] = {}
-        self._marked: set[str] = set()
+        self._marked: dict[str, list[Problem]] = {}  # path -> the problems its editors show
+        self._part_of: dict[str, tuple[int, ...]] = {}  # problem path -> the pages showing it
         self._current_field: str | None = None
         self.setObjectName("main_window")
         self.setWindowTitle(APP_TITLE)
@@ -274,6 +273,8 @@ class MainWindow(QMainWindow):
         if last not in ids:
             last = ids[0] if ids else None
         if last is None:
+            from forms.sample import sample_draft  # only for an empty store
+
             self.new_draft(sample_draft(), "示例", lazy=lazy)
             return
         self.open_draft(last, lazy=lazy)
@@ -289,6 +290,8 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def show_drafts_dialog(self) -> None:
+        from ui.drafts_dialog import DraftsDialog  # not needed for the first paint
+
         if self.session is not None:
             self.session.flush()
         dialog = DraftsDialog(self.store, self.session.draft_id if self.session else None, self)
@@ -348,7 +351,8 @@ class MainWindow(QMainWindow):
         self.pages = new_pages(self.session, self.session.form)
         self._plan = companions(self.session.form)
         self._editors_by_path = {}
-        self._marked = set()
+        self._marked = {}
+        self._part_of = {}
         for page in self.pages:
             scroll = QScrollArea()
             scroll.setObjectName("page_scroll")
@@ -358,6 +362,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(scroll)
             item = QListWidgetItem(page.title)
             item.setData(Qt.ItemDataRole.UserRole, page.part["id"])
+            item.setData(Qt.ItemDataRole.UserRole + 1, 0)  # the part's problem count
             self.parts.addItem(item)
         self.parts.blockSignals(False)
         first = next((i for i, p in enumerate(self.pages) if p.part["kind"] != "static"), 0)
@@ -377,6 +382,7 @@ class MainWindow(QMainWindow):
         for editor in page.editors:
             self._editors_by_path.setdefault(editor.path, []).append(editor)
             editor.focused.connect(self._on_editor_focused)
+            self._marked.pop(editor.path, None)  # a new editor of a marked path shows its marks too
         for table in page.tables.values():
             table.model.input_refused.connect(self._on_input_refused)
         if self.session is not None and page.editors:
@@ -495,19 +501,39 @@ class MainWindow(QMainWindow):
         self.save_state.setText("正在保存…")
 
     def _on_session_problems_changed(self, problems: list[Problem]) -> None:
+        """Marks on the editors whose problems changed (only those), the problems panel, and
+        each part's count in the parts list."""
         by_path: dict[str, list[Problem]] = {}
         for p in problems:
             by_path.setdefault(p.path, []).append(p)
-        for path in self._marked | set(by_path):
+        for path in self._marked.keys() | by_path.keys():
+            shown = by_path.get(path, [])
+            if self._marked.get(path, []) == shown:
+                continue
             for editor in self._editors_by_path.get(path, ()):
-                editor.set_problems(by_path.get(path, []))
-        self._marked = set(by_path) & set(self._editors_by_path)
+                editor.set_problems(shown)
+        self._marked = {path: shown for path, shown in by_path.items() if path in self._editors_by_path}
         self.problems_panel.set_problems(problems)
-        for i, page in enumerate(self.pages):
-            count = sum(1 for p in problems if page.shows(p.path))
+        counts = [0] * len(self.pages)
+        for p in problems:
+            for index in self._parts_showing(p.path):
+                counts[index] += 1
+        for i, (page, count) in enumerate(zip(self.pages, counts)):
             item = self.parts.item(i)
-            item.setText(f"{page.title}（{count}）" if count else page.title)
-            item.setData(Qt.ItemDataRole.UserRole + 1, count)
+            text = f"{page.title}（{count}）" if count else page.title
+            if item.text() != text:
+                item.setText(text)
+                item.setData(Qt.ItemDataRole.UserRole + 1, count)
+
+    def _parts_showing(self, path: str) -> tuple[int, ...]:
+        """The pages showing ``path`` (the leader's fields are on two), remembered once every
+        page is built (a page knows its paths when built)."""
+        found = self._part_of.get(path)
+        if found is None:
+            found = tuple(i for i, page in enumerate(self.pages) if page.shows(path))
+            if all(page.built for page in self.pages):
+                self._part_of[path] = found
+        return found
 
     def _on_session_checked(self) -> None:
         from forms.display import FINGERPRINT_LABEL

@@ -135,3 +135,22 @@ def test_the_test_edition_opens_with_no_code_change(qtbot, store, open_window):
     edit = focus(window, "unit.main_business")
     commit_text(edit, "主营")
     assert window.session.get("unit.main_business") == "主营"
+
+
+def test_a_problem_of_the_leader_is_marked_in_both_parts(qtbot, store, open_window):
+    """The leader's number is shown in 一 and 四: a problem known when the pages are built is
+    marked on both editors, and it goes from both when fixed."""
+    from forms.sample import sample_draft
+
+    draft = sample_draft()
+    good = draft.get("people.leader.id_number")
+    draft.set("people.leader.id_number", good[:-1] + ("0" if good[-1] != "0" else "1"))
+    window = open_window(store, draft)
+    edits = inputs(window, "people.leader.id_number", QLineEdit)
+    assert len(edits) == 2
+    assert [e.property("problem") for e in edits] == ["error", "error"]
+    counts = {window.parts.item(i).data(Qt.ItemDataRole.UserRole): window.parts.item(i).data(Qt.ItemDataRole.UserRole + 1)
+              for i in range(window.parts.count())}
+    assert counts["unit_info"] >= 1 and counts["team"] >= 1  # counted in each part showing it
+    window.session.edit("people.leader.id_number", good, typing=False)
+    assert [e.property("problem") for e in edits] == ["", ""]
