@@ -292,23 +292,33 @@ _ROUNDING = 1e-9
 
 
 #: Per style: a copy of its attributes, and what reportlab's parser makes of a plain text in it
-#: (the style it returns and the one fragment, whose text is then replaced).
+#: (the style it returns, the fragment of a text and the fragment of a ``<br/>``, whose copies
+#: make the fragments of plain lines joined by ``<br/>``).
 _plain_frags: WeakKeyDictionary = WeakKeyDictionary()
 _PROBE = "一"
+BR = "<br/>"
 
 
 def _plain_frag(style):
-    """The style and the fragment template reportlab's markup parser gives a plain text (no
-    tags, no entities) in ``style``; parsed once per style, again if the style was changed."""
+    """The style and the fragment templates (text, ``<br/>``) reportlab's markup parser gives
+    plain lines (no tags, no entities) joined by ``<br/>`` in ``style``; parsed once per style,
+    again if the style was changed. ``(None, None, None)`` for a style the parser treats
+    specially: its texts are always parsed."""
     got = _plain_frags.get(style)
     if got is not None and got[0] == style.__dict__:
-        return got[1], got[2]
+        return got[1:]
     parser = ParaParser()
     parsed_style, frags, bullet = parser.parse(_PROBE, style)
     if frags is None or len(frags) != 1 or bullet or frags[0].text != _PROBE:
-        return None, None  # a style the parser treats specially: always parse
-    _plain_frags[style] = (dict(style.__dict__), parsed_style, frags[0])
-    return parsed_style, frags[0]
+        return None, None, None
+    text = frags[0]
+    _, frags, bullet = ParaParser().parse(_PROBE + BR + _PROBE, style)
+    br = None  # a style whose line breaks the parser makes otherwise: lines are parsed
+    if (frags is not None and len(frags) == 3 and not bullet and vars(frags[0]) == vars(text) == vars(frags[2])
+            and frags[1].text == "" and getattr(frags[1], "lineBreak", False)):
+        br = frags[1]
+    _plain_frags[style] = (dict(style.__dict__), parsed_style, text, br)
+    return parsed_style, text, br
 
 
 class CJKParagraph(Paragraph):
@@ -316,18 +326,25 @@ class CJKParagraph(Paragraph):
 
     It remembers its lines for the widths it was last broken at, and the second piece of a
     split inherits its lines from this one (module doc: linear time). A plain text (most table
-    cells: no tags, no entities) is not run through reportlab's markup parser: it gives such a
-    text one fragment with the style's attributes, which is copied from the parse of a probe."""
+    cells: no tags, no entities; or plain lines joined by ``<br/>``, as labels cut into balanced
+    lines) is not run through reportlab's markup parser: it gives such a text one fragment per
+    line with the style's attributes and one per ``<br/>``, copied from the parse of a probe."""
 
     def _setup(self, text, style, bulletText, frags, cleaner):
         if frags is None and isinstance(text, str):
             cleaned = cleaner(text)
-            if cleaned and "<" not in cleaned and "&" not in cleaned:
-                parsed_style, template = _plain_frag(style)
-                if template is not None:
-                    frag = copy(template)  # as ParaParser.handle_data makes it
-                    frag.text = cleaned
-                    frags = [frag]
+            if cleaned and "&" not in cleaned:
+                lines = cleaned.split(BR) if "<" in cleaned else (cleaned,)
+                parsed_style, template, br = _plain_frag(style)
+                if (template is not None and all(lines) and (len(lines) == 1 or br is not None)
+                        and not any("<" in line for line in lines)):
+                    frags = []
+                    for line in lines:  # as ParaParser.handle_data and its <br/> make them
+                        if frags:
+                            frags.append(copy(br))
+                        frag = copy(template)
+                        frag.text = line
+                        frags.append(frag)
                     textTransformFrags(frags, parsed_style)
                     super()._setup(cleaned, parsed_style, bulletText, frags, cleaner)
                     return

@@ -34,6 +34,7 @@ from reportlab.platypus import Table, TableStyle
 from forms.display import cell_text
 from forms.draft import Draft
 from pdf import colwidths, fitting, grid, layout, linebreak
+from pdf.cjkwrap import CJKParagraph
 from pdf.flowables import AreaMark
 from pdf.fonts import SONG
 from pdf.linecell import LineCell
@@ -172,14 +173,17 @@ class TableBuilder:
             reach = max(reach, *(cell.row + cell.rowspan - 1 for cell in row.cells), r)
         return blocks
 
-    def _cell_flow(self, cell: _Cell, width: float) -> object:
+    def _cell_flow(self, cell: _Cell, width: float, paragraph: type[CJKParagraph] | None = None) -> object:
         """Labels centred, cut into balanced lines when they do not fit (所在/部门). Values in a
-        single-column cell centred when short, else left-aligned and flowing."""
+        single-column cell centred when short, else left-aligned and flowing. ``paragraph``:
+        the class of the paragraph made (:class:`~pdf.linecell.LineCell`, the same lines drawn
+        faster; a plain ``CJKParagraph`` keeps its lines in ``blPara`` after every wrap)."""
         if cell.flow is not None:
             return cell.flow
+        paragraph = paragraph or LineCell
         avail = width - 2 * self.pad
         if cell.label:
-            return LineCell(colwidths.balanced(cell.text, avail, self.st["label"]), self.st["label"])
+            return paragraph(colwidths.balanced(cell.text, avail, self.st["label"]), self.st["label"])
         short = cell.span == 1 and (colwidths.text_width(cell.text, self.st["cell"]) <= avail
                                     or len(cell.text) <= 2 * linebreak.SHORT_VALUE)
         if cell.kind == "short":
@@ -192,7 +196,7 @@ class TableBuilder:
             text = "<br/>".join(markup(p) for p in lines)
         else:
             text = markup(cell.text)
-        return LineCell(text, self.st["cell_center" if short else "cell"])
+        return paragraph(text, self.st["cell_center" if short else "cell"])
 
     def _block_table(self, rows: list[int], widths: list[float]) -> SplitTable:
         members = [self.rows[r] for r in rows]
@@ -250,7 +254,7 @@ class TableBuilder:
         for cell, width, h in measured:
             if h > cap:
                 cell.text = cut_to_height(
-                    cell.text, lambda t, c=cell, w=width: self._cell_flow(replace(c, text=t), w),
+                    cell.text, lambda t, c=cell, w=width: self._cell_flow(replace(c, text=t), w, CJKParagraph),
                     width - 2 * self.pad, cap - 2 * CELL_PADDING_V, leading)
 
     def build(self) -> list[SplitTable]:

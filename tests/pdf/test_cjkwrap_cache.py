@@ -119,7 +119,9 @@ def _same_setup(text: str, style) -> None:
 
 
 @pytest.mark.parametrize("text", TEXTS + ["  前后有空格\n第二行  ", "A4 纸", "x", "&amp;", "<b>粗</b>体",
-                                          "a<br/>b", "一 &lt; 二", "\t", "Ünïcödé 𠈌"])
+                                          "a<br/>b", "一 &lt; 二", "\t", "Ünïcödé 𠈌", "统一社会<br/>信用代码",
+                                          "教授级<br/>高级<br/>工程师/<br/>主任", "a <br/> b", "<br/>b", "a<br/>",
+                                          "a<br/><br/>b", "a<br />b", "a<br/>b&lt;", "a<br/><b>b</b>", "<br/>"])
 @pytest.mark.parametrize("style", ["cell", "cell_center", "label"])
 def test_a_paragraph_is_set_up_as_reportlabs_parser_sets_it_up(text, style):
     _same_setup(text, styles()[style])
@@ -136,6 +138,19 @@ def test_any_text_is_set_up_as_reportlabs_parser_sets_it_up(text):
         return
     assert theirs is not None
     _same_setup(text, styles()["cell"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(hs.lists(hs.sampled_from(["<br/>", "上海", "，", "a", " ", "Z9", "<", ">", "/", "&amp;", "\n", "𠈌"]), max_size=12))
+def test_any_lines_joined_by_line_breaks_are_set_up_as_reportlabs_parser_sets_them_up(tokens):
+    text = "".join(tokens)
+    try:
+        _parsed(text, styles()["label"])
+    except ValueError:
+        with pytest.raises(ValueError):
+            CJKParagraph(text, styles()["label"])
+        return
+    _same_setup(text, styles()["label"])
 
 
 def test_a_changed_style_is_parsed_again():
