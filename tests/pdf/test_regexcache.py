@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Records what re.compile hands to the compiler while warming (reportlab's import included), then
 # compares reportlab's patterns with patterns compiled afresh.
 PROBE = """
-import json
+import json, sys
 from importlib import import_module
 from re import _compiler
 texts = []
@@ -43,7 +43,7 @@ def warm(tmp_path: Path, call: str = "regexcache.warm()") -> dict:
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", PROBE.replace("{call}", call)], cwd=tmp_path, env=env, check=True,
                          capture_output=True, text=True, timeout=120).stdout
-    return json.loads(out)
+    return json.loads(out.splitlines()[-1])  # after what the call printed
 
 
 def cache_file(tmp_path: Path) -> Path:
@@ -66,6 +66,20 @@ def test_preparing_a_worker_thread_print_warms_too(tmp_path):
     prepare = "from pdf.export import prepare_fonts\nprepare_fonts()"
     assert warm(tmp_path, prepare)["seeded"] == 0
     assert warm(tmp_path, prepare) == {"seeded": 2, "compiled": [False, False], "equal": [True, True]}
+
+
+def test_a_command_line_render_uses_the_cache(tmp_path):
+    from forms.draft import dump_draft_json
+    from forms.sample import sample_draft
+
+    draft = tmp_path / "draft.json"
+    draft.write_text(dump_draft_json(sample_draft()), encoding="utf-8")
+    render = ("import runpy\nsys.argv = ['main.py', 'render', 'draft.json', '-o', 'out.pdf', '--draft']\n"
+              f"try:\n    runpy.run_path({str(ROOT / 'main.py')!r}, run_name='__main__')\n"
+              "except SystemExit:\n    pass")
+    assert warm(tmp_path, render)["seeded"] == 0
+    assert warm(tmp_path, render) == {"seeded": 2, "compiled": [False, False], "equal": [True, True]}
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_a_cache_of_another_python_is_not_used(tmp_path):
