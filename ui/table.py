@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -287,11 +287,35 @@ class CellDelegate(QStyledItemDelegate):
         model.setData(index, value, Qt.ItemDataRole.EditRole)
 
 
+class SerialHeader(QHeaderView):
+    """The 序号 column (the vertical header). Its width depends only on the digits of the row
+    count: the size Qt measures over every row label is kept until that changes (Qt measures
+    again whenever a row's height changes — every edit that re-wraps a cell)."""
+
+    def __init__(self, parent=None):
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self._hint_key: tuple | None = None
+        self._hint = QSize()
+
+    def sizeHint(self) -> QSize:
+        count = self.count()
+        key = (len(str(count)) if count else 0, self.font().key(), self.defaultSectionSize())
+        if key != self._hint_key:
+            self._hint, self._hint_key = super().sizeHint(), key
+        return QSize(self._hint)
+
+    def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._hint_key = None
+        super().changeEvent(event)
+
+
 class ListTableView(QTableView):
     """The table view: Excel/WPS paste and copy, Delete clears the selected cells."""
 
     def __init__(self, model: ListTableModel, parent=None):
         super().__init__(parent)
+        self.setVerticalHeader(SerialHeader(self))
         self._width_timer = QTimer(self, singleShot=True, interval=0)
         self._width_timer.timeout.connect(self._after_width_change)
         self.setModel(model)

@@ -146,3 +146,18 @@ def test_the_leader_action_puts_the_leader_into_the_member_table(qtbot, store, o
     count = len(session.get("team.members"))
     qtbot.mouseClick(window.findChild(QPushButton, "team.members.add_leader"), Qt.MouseButton.LeftButton)
     assert len(session.get("team.members")) == count  # already there: selected, not added twice
+
+
+def test_the_serial_column_is_measured_again_when_the_row_count_gains_a_digit(qtbot, empty_window):
+    """The 序号 header keeps Qt's measured size between edits (Qt would measure every row label
+    again at each re-wrapped cell) and measures again when the numbers get longer."""
+    from PySide6.QtWidgets import QHeaderView
+
+    header = members_view(empty_window).verticalHeader()
+    session = empty_window.session
+    session.run("添加", lambda: [session.model.insert_row("team.members") for _ in range(9)])
+    assert header.count() == 9
+    assert header.sizeHint() == QHeaderView.sizeHint(header)
+    session.run("添加", lambda: [session.model.insert_row("team.members") for _ in range(91)])
+    assert header.count() == 100
+    assert header.sizeHint() == QHeaderView.sizeHint(header)
