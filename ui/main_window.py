@@ -393,10 +393,11 @@ class MainWindow(QMainWindow):
         if generation != self._generation:
             return  # another draft was opened meanwhile
         page = next((p for p in self.pages if not p.built), None)
-        if page is None:
-            self._maybe_ready()
+        if page is not None:
+            self._fill(page)
+        if all(p.built for p in self.pages):
+            self._maybe_ready()  # in the pass that built the last page: is_ready() and ready agree
             return
-        self._fill(page)
         QTimer.singleShot(0, self, partial(self._fill_next, generation))
 
     def ensure_pages(self) -> None:
