@@ -163,7 +163,9 @@ class FieldEditor(QWidget):
 
     # shared
     def eventFilter(self, obj, event) -> bool:
-        if obj is self.input:
+        # getattr: when the collector frees a closed window it clears this wrapper's attributes
+        # before Qt deletes the widgets, and the input still sends events (focus out) meanwhile.
+        if obj is getattr(self, "input", None):
             if event.type() == QEvent.Type.FocusIn:
                 self.focused.emit(self.path)
             elif event.type() == QEvent.Type.FocusOut:

@@ -160,3 +160,19 @@ def test_a_whole_draft_check_that_finds_the_same_problems_tells_only_that_it_ran
     window.session.checked.connect(lambda: checked.append(True))
     window.session.check_now()
     assert checked == [True] and emitted == []
+
+
+def test_an_editor_cleared_by_the_collector_ignores_the_events_of_its_input(qtbot, window):
+    """Closing a window leaves its editors to the garbage collector, which clears their
+    attributes before Qt deletes the widgets; an input's last events must not raise then."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QFocusEvent
+
+    from ui.fields import make_editor
+
+    editor = make_editor(window.session, "unit.address")
+    qtbot.addWidget(editor)
+    line = editor.input
+    editor.__dict__.clear()  # what the collector's tp_clear does to a wrapper in a cycle
+    QApplication.sendEvent(line, QFocusEvent(QEvent.Type.FocusIn))
+    QApplication.sendEvent(line, QFocusEvent(QEvent.Type.FocusOut))
