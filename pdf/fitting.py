@@ -32,6 +32,7 @@ the table taller.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -238,8 +239,11 @@ class TableModel:
     their word-boundary cut (:func:`label_lines`); other text fills lines greedily.
 
     Cells are grouped by their columns and, within a group, by text (a column of 学历 has a
-    few distinct values over sixty rows), and a text that fits on one line costs one
-    comparison, so that the many evaluations of :meth:`shorten` stay cheap."""
+    few distinct values over sixty rows), widest first: the texts that fit on one line cost one
+    comparison for them all. What a group gives at a width — its rows' line counts, the
+    widths at which its texts lose a line — is remembered for that exact width (line counts
+    are remembered per text, so asking again gives the same answer), so that the many
+    evaluations of :meth:`shorten`, which mostly move a few columns, stay cheap."""
 
     MAX_ROUNDS = 24
     MAX_TARGETS = 4  # per column and round: the nearest widths at which some cell loses a line
@@ -249,6 +253,7 @@ class TableModel:
         self.pad = pad
         self._texts: list[tuple[str, str]] = []  # (text, kind)
         self._one_line: list[float] = []  # width of the text on one line (inf: several paragraphs)
+        self._labels: list[bool] = []
         index: dict[tuple[str, str], int] = {}
         groups: dict[tuple[int, int], dict[int, list[int]]] = {}
         rows: set[int] = set()
@@ -261,12 +266,20 @@ class TableModel:
                 t = index[key] = len(self._texts)
                 self._texts.append(key)
                 self._one_line.append(math.inf if "\n" in cell.text else measure(cell.text))
+                # cut at word boundaries, as labels are (pdf.linebreak.label_lines)
+                self._labels.append(cell.kind in ("label", "short") and len(cell.text) <= 2 * SHORT_VALUE
+                                    and is_cjk_text(cell.text))
             groups.setdefault((cell.col, cell.span), {}).setdefault(t, []).append(cell.row)
             rows.add(cell.row)
-        self._groups = [(col, span, list(members.items())) for (col, span), members in groups.items()]
+        one_line = self._one_line
+        self._groups = [(col, span, sorted(members.items(), key=lambda m: -one_line[m[0]]))
+                        for (col, span), members in groups.items()]
         self._rows = sorted(rows)
         self._char_widths: dict[str, list[float]] = {}
         self._lines: dict[tuple[int, int], int] = {}
+        self._fills: dict[int, tuple[list[float], list[int]]] = {}  # per text: widths filled, counts
+        self._group_lines: dict[tuple[int, float], list[tuple[list[int], int]]] = {}
+        self._group_steps: dict[tuple[int, float, float], list[float]] = {}
 
     def _widths_of(self, text: str) -> list[float]:
         got = self._char_widths.get(text)
@@ -294,38 +307,60 @@ class TableModel:
         key = (t, round(avail * 100))
         got = self._lines.get(key)
         if got is None:
-            text, kind = self._texts[t]
             got = 0
-            if kind in ("label", "short") and len(text) <= 2 * SHORT_VALUE and is_cjk_text(text):
-                parts = label_lines(text, avail, self.measure)
+            if self._labels[t]:
+                parts = label_lines(self._texts[t][0], avail, self.measure)
                 if all(self.measure(p) <= avail + 1e-9 for p in parts):
                     got = len(parts)
-            got = got or self._fill(text, avail)
+            got = got or self._filled(t, avail)
             self._lines[key] = got
+        return got
+
+    def _filled(self, t: int, avail: float) -> int:
+        """:meth:`_fill` of text ``t`` at ``avail``; without filling when it was filled at two
+        widths around ``avail`` with the same count (the greedy fill is monotone: a line never
+        ends earlier in a wider column)."""
+        avails, counts = self._fills.setdefault(t, ([], []))
+        i = bisect_left(avails, avail)
+        if i < len(avails) and (avails[i] == avail or (i > 0 and counts[i - 1] == counts[i])):
+            return counts[i]
+        got = self._fill(self._texts[t][0], avail)
+        avails.insert(i, avail)
+        counts.insert(i, got)
+        return got
+
+    def _lines_of_group(self, g: int, avail: float) -> list[tuple[list[int], int]]:
+        """The rows of group ``g`` and the lines their text needs at ``avail``, for the texts
+        that need more than one."""
+        key = (g, avail)
+        got = self._group_lines.get(key)
+        if got is None:
+            got = self._group_lines[key] = []
+            for t, rows in self._groups[g][2]:
+                if self._one_line[t] <= avail + 1e-9:
+                    break  # this text and the narrower ones after it fit on one line
+                got.append((rows, self.count(t, avail)))
         return got
 
     def height(self, widths: Sequence[float]) -> int:
         tallest = dict.fromkeys(self._rows, 1)
-        for col, span, members in self._groups:
-            avail = sum(widths[col:col + span]) - self.pad
-            for t, rows in members:
-                if self._one_line[t] <= avail + 1e-9:
-                    continue
-                n = self.count(t, avail)
+        for g, (col, span, _) in enumerate(self._groups):
+            for rows, n in self._lines_of_group(g, sum(widths[col:col + span]) - self.pad):
                 for r in rows:
                     if n > tallest[r]:
                         tallest[r] = n
         return sum(tallest.values())
 
-    def _targets(self, col: int, widths: Sequence[float], room: float) -> list[float]:
-        """Widths of column ``col`` (above its current one, at most ``room`` more) at which one
-        of its cells needs a line less."""
-        out: set[float] = set()
-        for first, span, members in self._groups:
-            if not first <= col < first + span:
-                continue
-            avail = sum(widths[first:first + span]) - self.pad
-            for t, _ in members:
+    def _steps_of_group(self, g: int, avail: float, room: float) -> list[float]:
+        """The least widths above ``avail`` (at most ``room`` more, to 18 halvings) at which a
+        text of group ``g`` needs a line less."""
+        key = (g, avail, room)
+        got = self._group_steps.get(key)
+        if got is None:
+            got = self._group_steps[key] = []
+            for t, _ in self._groups[g][2]:
+                if self._one_line[t] <= avail + 1e-9:
+                    break  # one line, as every narrower text after it
                 now = self.count(t, avail)
                 if now <= 1 or self.count(t, avail + room) >= now:
                     continue
@@ -336,6 +371,18 @@ class TableModel:
                         hi = mid
                     else:
                         lo = mid
+                got.append(hi)
+        return got
+
+    def _targets(self, col: int, widths: Sequence[float], room: float) -> list[float]:
+        """Widths of column ``col`` (above its current one, at most ``room`` more) at which one
+        of its cells needs a line less."""
+        out: set[float] = set()
+        for g, (first, span, _) in enumerate(self._groups):
+            if not first <= col < first + span:
+                continue
+            avail = sum(widths[first:first + span]) - self.pad
+            for hi in self._steps_of_group(g, avail, room):
                 out.add(math.ceil((widths[col] + hi - avail) * 100) / 100)
         return sorted(t for t in out if t > widths[col])[: self.MAX_TARGETS]
 
