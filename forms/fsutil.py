@@ -8,7 +8,10 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 # Windows refuses to replace a file another program (a virus scanner, the search indexer, a
 # viewer) holds open; such locks are usually gone within a second.
@@ -145,21 +148,29 @@ def commit_temp_file(tmp: Path, path: Path) -> None:
     fsync_dir(Path(path).parent)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file of ours in the same folder (private,
-    hidden on Windows), synced, then renamed: readers see the old file or the new one, never a
-    half-written one; a failure leaves the old file and no temporary file."""
+@contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary file whose content replaces ``path`` when the block ends: written to a temporary
+    file of ours in the same folder (private, hidden on Windows), synced, then renamed — readers
+    see the old file or the new one, never a half-written one; an exception in the block (or a
+    failure) leaves the old file and no temporary file."""
     path = Path(path)
     tmp, fd = new_temp_file(path)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         commit_temp_file(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (:func:`atomic_writer`)."""
+    with atomic_writer(path) as fh:
+        fh.write(data)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forms.draft import Draft
-from forms.fsutil import atomic_write_bytes
+from forms.fsutil import atomic_write_bytes, atomic_writer
 from forms.problems import Problem, RenderRefused
 
 __all__ = ["KINDS", "Printed", "export", "export_bytes", "kind_of", "prepare_fonts"]
@@ -86,14 +86,20 @@ def _check(draft: Draft, kind: str, *, draft_mode: bool, simplex: bool,
     return copy, problems
 
 
+def _pdf_renderer():
+    """:mod:`pdf.render`, imported after reportlab's patterns are warmed (:mod:`pdf.regexcache`:
+    before reportlab's paragraph module is imported with it)."""
+    from pdf.regexcache import warm
+
+    warm()
+    import pdf.render
+
+    return pdf.render
+
+
 def _render(copy: Draft, kind: str, *, draft_mode: bool, simplex: bool) -> tuple[bytes, int | None]:
     if kind == "pdf":
-        from pdf.regexcache import warm
-
-        warm()  # before reportlab's paragraph module is imported (with pdf.render)
-        from pdf.render import render_document
-
-        result = render_document(copy, draft_mode=draft_mode, simplex=simplex)
+        result = _pdf_renderer().render_document(copy, draft_mode=draft_mode, simplex=simplex)
         return result.pdf, result.page_count
     from pdf.docx import render_docx
 
@@ -121,7 +127,13 @@ def export(draft: Draft, out: Path, *, draft_mode: bool = False, simplex: bool =
     ``out`` holds its old content or the complete new file, never a part.
     """
     out = Path(out)
-    blob, printed = export_bytes(draft, kind_of(out), draft_mode=draft_mode, simplex=simplex,
-                                 today=today)
-    atomic_write_bytes(out, blob)
-    return printed
+    kind = kind_of(out)
+    if kind != "pdf":
+        blob, printed = export_bytes(draft, kind, draft_mode=draft_mode, simplex=simplex, today=today)
+        atomic_write_bytes(out, blob)
+        return printed
+    copy, problems = _check(draft, kind, draft_mode=draft_mode, simplex=simplex, today=today)
+    render = _pdf_renderer()
+    with atomic_writer(out) as fh:  # the merged PDF goes to the file as it is written
+        pages = render.write_document(copy, fh, draft_mode=draft_mode, simplex=simplex)
+    return Printed(kind, copy.fingerprint(), pages, problems)

@@ -18,19 +18,21 @@ import io
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from forms.about import program_version
 from forms.display import DRAFT_MARK, FINGERPRINT_LABEL
 from forms.draft import Draft
-from forms.fsutil import atomic_write_bytes
+from forms.fsutil import atomic_writer
 from pdf import layout
 from pdf.grid import FALLBACK_DATE
-from pdf.merge import AttachmentError, Prepared, merge_pdf_attachments, prepare_attachments
+from pdf.merge import AttachmentError, Prepared, merge_pdf_attachments, prepare_attachments, write_merged
 from pdf.pages import FooterCanvas, PageSettings, ShenbaoDoc, set_viewer_preferences
 from pdf.parts import Context, story
 from pdf.styles import styles
 
-__all__ = ["AttachmentError", "RenderResult", "creator", "render_document", "render_pdf", "write_pdf"]
+__all__ = ["AttachmentError", "RenderResult", "creator", "render_document", "render_pdf", "write_document",
+           "write_pdf"]
 
 APP_NAME = "Shenbao 申报助手"
 TIMEZONE = "+08'00'"  # Shanghai
@@ -96,6 +98,22 @@ def render_document(draft: Draft, *, draft_mode: bool = False, simplex: bool = F
     Raises :class:`AttachmentError` when an attachment cannot be printed and ``draft_mode`` is
     false (a draft print shows a notice page instead).
     """
+    pdf, marks, prepared = _laid_out(draft, draft_mode=draft_mode, simplex=simplex)
+    return RenderResult(merge_pdf_attachments(pdf, marks.slots, prepared), marks, prepared)
+
+
+def write_document(draft: Draft, out: BinaryIO, *, draft_mode: bool = False, simplex: bool = False) -> int:
+    """:func:`render_document` written to ``out`` (a file open for binary writing); returns the
+    page count. With attachments the merged document goes to the file as it is written instead
+    of being held in memory once more as bytes (issue 13)."""
+    pdf, marks, prepared = _laid_out(draft, draft_mode=draft_mode, simplex=simplex)
+    write_merged(pdf, marks.slots, prepared, out)
+    return len(marks.page_kinds)
+
+
+def _laid_out(draft: Draft, *, draft_mode: bool, simplex: bool) -> tuple[bytes, layout.Marks, list[Prepared]]:
+    """The reportlab output (placeholder pages where attachment pages go), the marks and the
+    prepared attachments, ready for the merge."""
     prepared = prepare_attachments(draft, draft_mode=draft_mode)
     ctx = Context(draft, styles(), simplex, prepared)
     marks = layout.Marks()
@@ -109,8 +127,7 @@ def render_document(draft: Draft, *, draft_mode: bool = False, simplex: bool = F
     doc.build(story(ctx), canvasmaker=partial(FooterCanvas, settings=settings, marks=marks))
     for item in prepared:
         marks.attachment_pages[item.index] = item.printed_pages
-    pdf = merge_pdf_attachments(buf.getvalue(), marks.slots, prepared)
-    return RenderResult(pdf, marks, prepared)
+    return buf.getvalue(), marks, prepared
 
 
 def render_pdf(draft: Draft, *, draft_mode: bool = False, simplex: bool = False) -> bytes:
@@ -121,4 +138,5 @@ def render_pdf(draft: Draft, *, draft_mode: bool = False, simplex: bool = False)
 
 def write_pdf(draft: Draft, out: Path, *, draft_mode: bool = False, simplex: bool = False) -> None:
     """Render and write atomically: ``out`` holds the old file or the complete new one."""
-    atomic_write_bytes(Path(out), render_pdf(draft, draft_mode=draft_mode, simplex=simplex))
+    with atomic_writer(Path(out)) as fh:
+        write_document(draft, fh, draft_mode=draft_mode, simplex=simplex)

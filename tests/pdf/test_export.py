@@ -184,3 +184,18 @@ def test_a_draft_without_attachments_prints_without_pypdf():
                           cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("draft_mode", [False, True])
+def test_a_pdf_written_to_a_file_is_the_pdf_export_bytes_returns(tmp_path, draft_mode):
+    """export() streams the merged PDF to the file (pdf.render.write_document): with the
+    sample's attachment merged in, the file holds exactly what export_bytes returns."""
+    draft = sample_draft()
+    assert draft.files, "the sample must carry an attachment for this test"
+    blob, from_bytes = export_bytes(draft, "pdf", draft_mode=draft_mode)
+    out = tmp_path / "申报书.pdf"
+    printed = export(draft, out, draft_mode=draft_mode)
+    assert out.read_bytes() == blob
+    assert printed == from_bytes
+    assert printed.page_count == len(PdfReader(io.BytesIO(blob)).pages)
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
