@@ -293,6 +293,19 @@ class SplitTable(Table):
     the next page whole — unless it is taller than a page.
     """
 
+    def _calc(self, availWidth, availHeight):
+        """reportlab's measuring of rows and columns, once per size: ``Table.split`` measures
+        again what the ``wrap`` before it measured at the same size, the table unchanged (a
+        command added since measures anew)."""
+        size = (availWidth, availHeight)
+        if self.__dict__.get("_measured_at") != size:
+            super()._calc(availWidth, availHeight)
+            self._measured_at = size
+
+    def _addCommand(self, cmd):
+        self.__dict__.pop("_measured_at", None)
+        super()._addCommand(cmd)
+
     def _splitRows(self, availHeight, doInRowSplit=0):  # noqa: N802,N803 (reportlab's names)
         if doInRowSplit:
             n = self._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=doInRowSplit)
