@@ -38,6 +38,24 @@ def datetime_text(value: dt.datetime) -> str:
     return f"{long_date(value.date())} {value:%H:%M}"
 
 
+def ago_text(when: dt.datetime, now: dt.datetime | None = None) -> str:
+    """How long ago ``when`` was, in CLDR's words for ``LOCALE`` (babel): 刚刚, 3分钟前, 5小时前,
+    1天前, 1个月前. Both aware datetimes (``now`` defaults to the present). Lists of drafts and
+    revisions show it beside the date; babel is loaded at the first call, not by a render."""
+    from babel.dates import format_timedelta
+
+    now = now or dt.datetime.now(dt.timezone.utc)
+    delta = when - now
+    if abs(delta) < dt.timedelta(minutes=1):
+        return "刚刚"
+    return format_timedelta(delta, add_direction=True, locale=LOCALE)
+
+
+def when_text(when: dt.datetime, now: dt.datetime | None = None) -> str:
+    """2026年11月26日 14:05（3分钟前）: a moment in local time and how long ago it was."""
+    return f"{datetime_text(when.astimezone())}（{ago_text(when, now)}）"
+
+
 def _plain(value: Any) -> str:
     if value is None:
         return ""

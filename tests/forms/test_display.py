@@ -12,11 +12,13 @@ import pytest
 from forms.display import (
     FORMATS,
     NONE_TEXT,
+    ago_text,
     cell_text,
     datetime_text,
     long_date,
     partner_text,
     value_text,
+    when_text,
 )
 from forms.draft import Draft
 from forms.sample import sample_draft
@@ -43,6 +45,28 @@ def test_long_date_of_nothing() -> None:
 def test_datetime_text() -> None:
     assert datetime_text(dt.datetime(2026, 11, 26, 14, 5)) == "2026年11月26日 14:05"
     assert datetime_text(dt.datetime(2026, 1, 2, 9, 0)) == "2026年1月2日 09:00"
+
+
+NOW = dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("before", "text"),
+    [
+        (dt.timedelta(seconds=20), "刚刚"),
+        (dt.timedelta(minutes=3), "3分钟前"),
+        (dt.timedelta(hours=5), "5小时前"),
+        (dt.timedelta(days=3), "3天前"),
+        (dt.timedelta(days=-1), "1天后"),  # a colleague's clock ahead of ours
+    ],
+)
+def test_ago_text_in_cldrs_chinese_words(before: dt.timedelta, text: str) -> None:
+    assert ago_text(NOW - before, NOW) == text
+
+
+def test_when_text_is_the_local_time_and_how_long_ago() -> None:
+    when = NOW - dt.timedelta(minutes=3)
+    assert when_text(when, NOW) == f"{datetime_text(when.astimezone())}（3分钟前）"
 
 
 def test_none_text_is_wu() -> None:

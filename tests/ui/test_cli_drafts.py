@@ -69,6 +69,7 @@ def test_import_list_show(capsys, db, sample_json):
     assert out.count("\n") == 1 and len(draft_id) == 36
     code, out, _ = run(capsys, "drafts", "list", "--db", str(db))
     assert code == 0 and draft_id in out and "上海临港芯链科技有限公司" in out and "年" in out
+    assert "（刚刚）" in out  # when it last changed, and how long ago
     code, out, _ = run(capsys, "drafts", "list", "--json", "--db", str(db))
     (entry,) = json.loads(out)
     assert set(entry) == {"id", "unit_name", "updated"}

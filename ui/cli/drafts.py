@@ -66,6 +66,8 @@ def _local(when) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from forms.display import when_text
+
     with opened_store(args, reading=True) as store:
         drafts = store.list_drafts(include_deleted=args.trash)
     if args.trash:
@@ -80,7 +82,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for d in drafts:
         state = f"{d.error_count} 个错误，{d.problem_count - d.error_count} 个提醒" if d.problem_count else "无问题"
         name = d.unit_name or "（未填单位名称）"
-        out(f"{d.id}  {_local(d.updated)}  {name}  [{state}]")
+        out(f"{d.id}  {when_text(d.updated)}  {name}  [{state}]")
     return EXIT_OK
 
 
