@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import math
 import threading
-from copy import copy
 from functools import lru_cache
 from unicodedata import category
 from weakref import WeakKeyDictionary
@@ -321,6 +320,14 @@ def _plain_frag(style):
     return parsed_style, text, br
 
 
+def _copy(frag):
+    """``copy.copy`` of a fragment (a plain attribute bag: a new one with the same attributes),
+    without its generic protocol."""
+    made = frag.__class__.__new__(frag.__class__)
+    made.__dict__.update(frag.__dict__)
+    return made
+
+
 class CJKParagraph(Paragraph):
     """A Paragraph with Chinese line-breaking rules (module doc); use with ``wordWrap="CJK"``.
 
@@ -341,8 +348,8 @@ class CJKParagraph(Paragraph):
                     frags = []
                     for line in lines:  # as ParaParser.handle_data and its <br/> make them
                         if frags:
-                            frags.append(copy(br))
-                        frag = copy(template)
+                            frags.append(_copy(br))
+                        frag = _copy(template)
                         frag.text = line
                         frags.append(frag)
                     textTransformFrags(frags, parsed_style)
