@@ -23,6 +23,7 @@ from pdf.styles import styles
 from pdf.tables import _small
 from pdf.textlayer import markup
 from tests.drafts import maximal_draft
+from tests.pdf.test_hostile import _draft
 
 #: 小四 (12 pt) centred and left-aligned, the 五号 (10.5 pt) styles of the members table, and
 #: styles with indents (none of the tables has them; the paragraph's code does).
@@ -214,24 +215,12 @@ def _with_paragraphs(monkeypatch, draft) -> bytes:
         return render_pdf(draft, draft_mode=True)
 
 
-def _hostile(path: str, text: str):
-    """The sample without its attachment, ``path`` set to ``text``."""
-    draft = sample_draft()
-    draft.data["attachments"], draft.files = [], {}
-    *steps, last = path.split(".")
-    node = draft.data
-    for step in steps:
-        node = node[step]
-    node[last] = text
-    return draft
-
-
 @pytest.mark.parametrize("make", [
     sample_draft, maximal_draft,
     # values cut to fit a page in 四's rows bound by a rowspan (pdf.truncate): a name of many
     # parts on lines of their own, a long title
-    lambda: _hostile("people.leader.name", "阿卜杜勒·" * 150 + "艾尼"),
-    lambda: _hostile("team.leader.title", "高级知识产权运营工程师" * 80),
+    lambda: _draft("people.leader.name", "阿卜杜勒·" * 150 + "艾尼"),
+    lambda: _draft("team.leader.title", "高级知识产权运营工程师" * 80),
 ], ids=["sample", "maximal", "name", "title"])
 def test_documents_are_byte_identical_to_those_printed_with_paragraph_cells(make, monkeypatch):
     fast = []

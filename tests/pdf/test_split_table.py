@@ -16,13 +16,13 @@ from pdf.styles import styles
 from pdf.tables import SplitTable, grid_commands
 from pdf.textlayer import para
 from tests.drafts import maximal_draft
-from tests.pdf.test_linecell import _hostile
+from tests.pdf.test_hostile import _draft
 
 
 @pytest.mark.parametrize("make", [
     sample_draft, maximal_draft,
-    lambda: _hostile("people.leader.name", "阿卜杜勒·" * 150 + "艾尼"),
-    lambda: _hostile("unit.business_scope", "集成电路设计、知识产权运营。\n" * 300),
+    lambda: _draft("people.leader.name", "阿卜杜勒·" * 150 + "艾尼"),
+    lambda: _draft("unit.business_scope", "集成电路设计、知识产权运营。\n" * 300),
 ], ids=["sample", "maximal", "name", "scope"])
 def test_documents_are_those_of_tables_measured_every_time(make, monkeypatch):
     measured = []
