@@ -99,7 +99,6 @@ class LineCell(CJKParagraph):
 
     def wrap(self, availWidth, availHeight):
         runs = self._runs
-        self._lines = None
         if runs is not None and availWidth >= _FUZZ:
             style = self.style
             first = availWidth - (style.leftIndent + style.firstLineIndent) - style.rightIndent
@@ -117,6 +116,8 @@ class LineCell(CJKParagraph):
                 self._lines = lines
                 self.width, self.height = availWidth, len(lines) * style.leading
                 return self.width, self.height
+        if availWidth >= _FUZZ:  # (narrower, Paragraph.wrap changes nothing: nor does this)
+            self._lines = None
         return super().wrap(availWidth, availHeight)
 
     def split(self, availWidth, availHeight):

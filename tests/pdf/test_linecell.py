@@ -85,6 +85,7 @@ def test_a_one_line_text_is_drawn_as_the_paragraph_draws_it_by_the_fast_path(tex
     cell = _same(text, st, [wide])
     assert cell._lines is not None  # the fast path drew it
     assert _same(text, st, [wide, wide - 5.0, wide + 1e-13])._lines is not None
+    assert _same(text, st, [wide, 0.0])._lines is not None  # no room at all: nothing changes
     # the space left on the line is the paragraph's to the last bit (not only as printed)
     para = CJKParagraph(text, st)
     para.wrap(wide, 10_000)
