@@ -271,15 +271,48 @@ class TableModel:
                                     and is_cjk_text(cell.text))
             groups.setdefault((cell.col, cell.span), {}).setdefault(t, []).append(cell.row)
             rows.add(cell.row)
+        same = self._alike(groups)
         one_line = self._one_line
-        self._groups = [(col, span, sorted(members.items(), key=lambda m: -one_line[m[0]]))
-                        for (col, span), members in groups.items()]
+        self._groups = []
+        for (col, span), members in groups.items():
+            merged: dict[int, list[int]] = {}
+            for t, at in members.items():
+                merged.setdefault(same[t], []).extend(at)
+            self._groups.append((col, span, sorted(merged.items(), key=lambda m: -one_line[m[0]])))
         self._rows = sorted(rows)
         self._char_widths: dict[str, list[float]] = {}
         self._lines: dict[tuple[int, int], int] = {}
         self._fills: dict[int, tuple[list[float], list[int]]] = {}  # per text: widths filled, counts
         self._group_lines: dict[tuple[int, float], list[tuple[list[int], int]]] = {}
         self._group_steps: dict[tuple[int, float, float], list[float]] = {}
+
+    def _alike(self, groups: dict[tuple[int, int], dict[int, list[int]]]) -> list[int]:
+        """For each text, the first text that is counted as it is: a label of the same
+        characters, or other text of the same character widths (第12项任务… and 第13项任务…),
+        in the very same groups. Such texts are asked for their lines at the same widths in
+        the same order, so their answers (remembered per rounded width) are the same; one of
+        them answers for all."""
+        member_of: dict[int, list[tuple[int, int]]] = {}
+        for g, members in groups.items():
+            for t in members:
+                member_of.setdefault(t, []).append(g)
+        char_width: dict[str, float] = {}
+
+        def widths(paragraph: str) -> tuple[float, ...]:
+            out = []
+            for ch in paragraph:
+                w = char_width.get(ch)
+                if w is None:
+                    w = char_width[ch] = self.measure(ch)
+                out.append(w)
+            return tuple(out)
+
+        first: dict[tuple, int] = {}
+        same = []
+        for t, (text, _) in enumerate(self._texts):
+            shape = text if self._labels[t] else tuple(widths(p) for p in text.split("\n"))
+            same.append(first.setdefault((self._labels[t], shape, self._one_line[t], tuple(member_of[t])), t))
+        return same
 
     def _widths_of(self, text: str) -> list[float]:
         got = self._char_widths.get(text)
