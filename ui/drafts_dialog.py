@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from forms.display import datetime_text
+from forms.display import when_text
 from forms.store import Store, StoreError
 
 
@@ -53,6 +53,8 @@ class DraftsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):  # the time with how long ago, the problem count: never elided
+            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.table.doubleClicked.connect(self._on_open_clicked)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -95,7 +97,7 @@ class DraftsDialog(QDialog):
             name.setData(Qt.ItemDataRole.UserRole, d.id)
             problems = f"{d.error_count} 个错误" if d.error_count else ("无错误" if not d.problem_count else f"{d.problem_count} 个提醒")
             state = "回收站" if d.deleted_at else ("当前" if d.id == self.current_id else "")
-            for col, item in enumerate((name, QTableWidgetItem(datetime_text(d.updated.astimezone())),
+            for col, item in enumerate((name, QTableWidgetItem(when_text(d.updated)),
                                         QTableWidgetItem(problems), QTableWidgetItem(state))):
                 self.table.setItem(row, col, item)
             if d.id == select:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from forms.display import datetime_text
+from forms.display import when_text
 from forms.store import StoreError
 from forms.validate import validate
 from ui.compare import describe
@@ -124,7 +124,7 @@ class HistoryDialog(QDialog):
             return
         for rev in revisions:
             item = QTreeWidgetItem(self.list)
-            item.setText(COL_TIME, datetime_text(rev.created.astimezone()))
+            item.setText(COL_TIME, when_text(rev.created))
             item.setText(COL_REASON, rev.reason if rev.explicit else f"{rev.reason}（自动保存）")
             item.setText(COL_UNIT, "…")
             item.setText(COL_PROBLEMS, "…")

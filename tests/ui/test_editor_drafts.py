@@ -66,6 +66,9 @@ def test_drafts_list_search_duplicate_delete_restore(qtbot, store):
     qtbot.addWidget(dialog)
     table = dialog.findChild(QTableWidget, "drafts.list")
     assert table.rowCount() == 2
+    when = table.item(0, 1).text()
+    assert when.endswith("（刚刚）")  # the moment and how long ago, not elided
+    assert table.columnWidth(1) >= table.fontMetrics().horizontalAdvance(when)
     dialog.search.setText("另一家")
     assert table.rowCount() == 1 and dialog.selected_id() == b
     qtbot.mouseClick(dialog.buttons["duplicate"], LEFT)

@@ -4,7 +4,7 @@ of any revision against now; restore as a new revision, undoable."""
 from __future__ import annotations
 
 from forms.validate import validate
-from ui.history import COL_PROBLEMS, COL_REASON, COL_UNIT, HistoryDialog
+from ui.history import COL_PROBLEMS, COL_REASON, COL_TIME, COL_UNIT, HistoryDialog
 
 FIRST_NAME = "上海临港芯链科技有限公司"
 
@@ -37,6 +37,7 @@ def test_revisions_are_listed_with_unit_name_and_problem_count(qtbot, window):
     assert items[0].text(COL_UNIT) == "上海第三名称科技有限公司"
     assert items[-1].text(COL_UNIT) == FIRST_NAME
     assert items[-1].text(COL_REASON) == "新建"
+    assert all(item.text(COL_TIME).endswith("（刚刚）") for item in items)  # made a moment ago
     for item, rev in zip(items, revisions):
         problems = validate(store.load_revision(draft_id, rev.id))
         errors = sum(p.is_error for p in problems)
