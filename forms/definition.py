@@ -793,6 +793,34 @@ def _write_cache(key: bytes, form: Form) -> None:
         atomic_write_bytes(path, _CACHE_MAGIC + key + hashlib.sha256(payload).digest() + payload)
     except Exception:  # noqa: BLE001 - read-only profile, full disk…: the next start parses again
         return
+    _prune_cache(keep=path)
+
+
+#: How many compiled forms the cache folder keeps: every edition and the program versions a user
+#: switches between; older entries (an edition since changed, an old program) are removed when a
+#: new one is written, so the folder does not grow with every update.
+CACHE_ENTRIES_KEPT = 8
+
+
+def _prune_cache(keep: Path) -> None:
+    """Remove all but the CACHE_ENTRIES_KEPT most recently written compiled forms (``keep``, the
+    one just written, always stays). Files that cannot be read or removed are left alone."""
+    try:
+        entries = []
+        for entry in keep.parent.glob("form-*.pickle"):
+            try:
+                entries.append((entry.stat().st_mtime_ns, entry))
+            except OSError:
+                continue
+        entries.sort(reverse=True)
+        for _, entry in entries[CACHE_ENTRIES_KEPT:]:
+            if entry != keep:
+                try:
+                    entry.unlink()
+                except OSError:
+                    continue  # in use by another running copy (Windows), or gone already
+    except OSError:
+        return
 
 
 def _compiled_form(source: Path) -> Form:

@@ -78,6 +78,29 @@ def test_a_changed_definition_is_parsed_again(edition):
     assert fresh_form().field("unit.name").label == "申报单位"
 
 
+def test_old_entries_are_pruned_when_a_new_one_is_written(edition):
+    """The folder keeps the CACHE_ENTRIES_KEPT newest compiled forms: entries of editions since
+    changed or of old programs go when a new one is written; other files stay."""
+    import os
+
+    folder = edition.parents[2] / "cache"
+    folder.mkdir()
+    old = [folder / f"form-{i:032x}.pickle" for i in range(definition.CACHE_ENTRIES_KEPT + 3)]
+    for age, entry in enumerate(old):
+        entry.write_bytes(b"an old program's entry")
+        os.utime(entry, ns=(10**18 - age * 10**12, 10**18 - age * 10**12))  # old[0] newest
+    other = folder / "regex-code.marshal"
+    other.write_bytes(b"not ours to prune")
+    form = fresh_form()
+    left = cache_files(edition)
+    assert len(left) == definition.CACHE_ENTRIES_KEPT
+    written = [p for p in left if p not in old]
+    assert len(written) == 1  # the entry just written stays, whatever its time
+    assert set(left) - set(written) == set(old[:definition.CACHE_ENTRIES_KEPT - 1])
+    assert other.read_bytes() == b"not ours to prune"
+    assert fresh_form() == form  # and it is read back
+
+
 def test_a_changed_file_is_checked_strictly_whatever_the_cache_holds(edition):
     fresh_form()
     text = edition.read_text(encoding="utf-8")
