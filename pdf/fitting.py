@@ -35,6 +35,7 @@ import math
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pdf.linebreak import (
     SHORT_VALUE,
@@ -451,7 +452,37 @@ def column_widths(base: Sequence[float], cells: Sequence[Sized], measure: Callab
     the table's width; ``cells``: every cell with its text and kind; ``measure``: the renderer's
     text width, in the unit of ``base``; ``pad``: a cell's left plus right padding plus slack.
     A cell spanning several columns asks each of them for a share of its need in proportion to
-    their base widths."""
+    their base widths.
+
+    The widths are a function of these arguments alone, so the last :data:`REMEMBERED` tables'
+    are remembered: the preview renders again after every edit, and a table whose cells did not
+    change keeps its widths without being fitted again (15 ms of a maximal render). ``measure``
+    is part of the key by identity: the measurers of :mod:`pdf.colwidths` are one per font and
+    size for the process; another function (another font) is another table."""
+    key = (tuple(base), tuple((c.row, c.col, c.span, c.text, c.kind) for c in cells), measure, pad)
+    try:
+        return list(_remembered(key))
+    except TypeError:  # an unhashable measure: fitted every time
+        return _column_widths(base, cells, measure, pad)
+
+
+#: How many tables' widths :func:`column_widths` remembers (a form has a handful of tables).
+REMEMBERED = 16
+
+
+@lru_cache(maxsize=REMEMBERED)
+def _remembered(key: tuple) -> tuple[float, ...]:
+    base, rows, measure, pad = key
+    return tuple(_column_widths(base, [Sized(*row) for row in rows], measure, pad))
+
+
+def forget_widths() -> None:
+    """Drop the remembered widths: the next table of any content is fitted anew."""
+    _remembered.cache_clear()
+
+
+def _column_widths(base: Sequence[float], cells: Sequence[Sized], measure: Callable[[str], float],
+                   pad: float) -> list[float]:
     n = len(base)
     levels = [[0.0] * n for _ in range(LEVELS)]
     steps: list[list[set[float]]] = [[set() for _ in range(n)] for _ in range(LEVELS)]
