@@ -19,6 +19,14 @@ cmap and subsets the right glyph.  Our fonts are registered as :class:`_ShenbaoT
 point above U+FFFF, rewrites that subset's ToUnicode stream with UTF-16 surrogate pairs
 (``<D840DE0C>``).  Subsets within the BMP are left byte-for-byte as reportlab writes them.
 Nothing in reportlab itself is patched, so other fonts are not touched.
+
+Embedded subsets remembered
+---------------------------
+Every print embeds each subset of the glyphs it uses: reportlab cuts the subset font out of the
+file (``makeSubset``) and deflates it, ≈8 ms of a maximal render, the same work again at each
+refresh of the preview. Our faces remember the last subset files they cut, by the subset's
+code points, and their deflated bytes, by the subset file: the PDF holds the same bytes as
+before (same file, same ``zlib.compress``), cut and deflated once per process.
 """
 
 from __future__ import annotations
@@ -27,10 +35,11 @@ import sys
 import threading
 from fnmatch import fnmatch
 from pathlib import Path
+from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, TTEncoding, TTFont
 
 from pdf.fontcache import load_face
@@ -99,6 +108,46 @@ def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     return "\n".join(lines)
 
 
+#: How many subset files a face remembers, and their deflated bytes (a maximal draft uses 4–6).
+SUBSETS_REMEMBERED = 24
+
+
+class _RememberedFlate:
+    """reportlab's Flate filter (``pdfdoc.PDFZCompress``: the same name, the same
+    ``zlib.compress``) remembering what it deflated last: set on the subset font files only."""
+
+    pdfname = pdfdoc.PDFZCompress.pdfname
+
+    def encode(self, content: bytes) -> bytes:
+        return _deflated(content)
+
+    def decode(self, encoded: bytes) -> bytes:
+        return pdfdoc.PDFZCompress.decode(encoded)
+
+
+@lru_cache(maxsize=SUBSETS_REMEMBERED)
+def _deflated(content: bytes) -> bytes:
+    return pdfdoc.PDFZCompress.encode(content)
+
+
+_REMEMBERED_FLATE = _RememberedFlate()
+
+
+def _remember_subsets(face) -> None:
+    """Make ``face.makeSubset`` remember its last files, by code points (module doc)."""
+    make = face.makeSubset
+
+    @lru_cache(maxsize=SUBSETS_REMEMBERED)
+    def cut(codes: tuple[int, ...]) -> bytes:
+        return make(list(codes))
+
+    def make_subset(subset):
+        return cut(tuple(subset))
+
+    make_subset.cache_info, make_subset.cache_clear = cut.cache_info, cut.cache_clear
+    face.makeSubset = make_subset
+
+
 class _ShenbaoTTFont(TTFont):
     """reportlab's TTFont with ToUnicode CMaps that are right beyond the BMP (module doc), whose
     face comes from the metrics cache beside the font when it matches (:mod:`pdf.fontcache`)."""
@@ -106,6 +155,7 @@ class _ShenbaoTTFont(TTFont):
     def __init__(self, name: str, filename: str):  # noqa: D107 - as TTFont.__init__, face cached
         self.fontName = name
         self.face = load_face(Path(filename))
+        _remember_subsets(self.face)
         self.encoding = TTEncoding()
         self.state = WeakKeyDictionary()
         self._asciiReadable = rl_config.ttfAsciiReadable
@@ -116,6 +166,11 @@ class _ShenbaoTTFont(TTFont):
         subsets = [list(s) for s in state.subsets] if state is not None else []
         super().addObjects(doc)
         face = self.face
+        for n in range(len(subsets)):
+            base = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            font_file = doc.idToObject.get("fontFile:%s(%s)" % (face.filename, base))
+            if font_file is not None and font_file.filters == [pdfdoc.PDFZCompress]:
+                font_file.filters = [_REMEMBERED_FLATE]
         for n, subset in enumerate(subsets):
             if max(subset, default=0) <= 0xFFFF:
                 continue
@@ -151,6 +206,16 @@ def register_fonts() -> None:
                     f"so {name} would print without the ToUnicode fix")
 
 
+def forget_subsets() -> None:
+    """Drop the remembered subset files and their deflated bytes (the next embed cuts anew)."""
+    with _lock:
+        for font in _fonts.values():
+            clear = getattr(font.face.makeSubset, "cache_clear", None)
+            if clear is not None:
+                clear()
+    _deflated.cache_clear()
+
+
 def covered_codepoints(name: str = SONG) -> frozenset[int]:
     """The code points font *name* draws, from its cmap as reportlab reads it."""
     if name not in _FILES:
@@ -168,6 +233,7 @@ __all__ = [
     "covered_codepoints",
     "font_path",
     "fonts_dir",
+    "forget_subsets",
     "register_fonts",
     "to_unicode_cmap",
 ]
