@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 UNKNOWN = "0+unknown"
 DIST = "shenbao"
 
 
+@cache
 def program_version() -> str:
     """The version beside the sources: ``pyproject.toml`` in a checkout, the package metadata
     (``shenbao-*.dist-info``) in the frozen bundle or an installed wheel; else whatever
     :mod:`importlib.metadata` finds. Every print asks (the PDF's producer and ``/ID``): reading
-    the file directly spares ``importlib.metadata``, a tenth of a render's start (issue 13)."""
+    the file directly spares ``importlib.metadata``, a tenth of a render's start (issue 13); read
+    once per process (the program running does not change version; twice a render cost 1 ms)."""
     root = Path(__file__).resolve().parent.parent
     found = _checkout_version(root) or _dist_info_version(root)
     if found:
