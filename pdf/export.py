@@ -55,6 +55,17 @@ def prepare_fonts() -> None:
     register_fonts()
 
 
+def forget_renders() -> None:
+    """Drop what a render remembers from the last ones (tables' column widths, embedded font
+    subsets): the next render works as the first of the process once the fonts are loaded.
+    For benchmarks and tests; the remembered results are those a render would make anyway."""
+    from pdf.fitting import forget_widths
+    from pdf.fonts import forget_subsets
+
+    forget_widths()
+    forget_subsets()
+
+
 def kind_of(out: Path) -> str:
     """The output kind for file ``out`` ("pdf" or "docx"); :class:`RenderRefused` otherwise."""
     suffix = Path(out).suffix.lower()
