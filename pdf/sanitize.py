@@ -103,28 +103,40 @@ def sanitize_pdf(data: bytes, *, flatten_annotations: bool = True) -> bytes:
     the result, against expectation, still contains a forbidden key or name.
     """
     try:
-        with warnings.catch_warnings():
+        # The readers' and writer's streams are closed as soon as they are done with: pypdf's
+        # objects refer to each other in cycles, and each stream holds a copy of a file that
+        # would otherwise wait for the collector (issue 13: memory of a print with attachments).
+        with warnings.catch_warnings(), io.BytesIO(data) as source, io.BytesIO() as out:
             warnings.simplefilter("ignore")
-            reader = PdfReader(io.BytesIO(data), strict=False)
-            if reader.is_encrypted:
-                raise ValueError("the PDF is encrypted")
-            pages = reader.pages
-            if len(pages) == 0:
-                raise ValueError("the PDF has no pages")
-            writer = PdfWriter()
-            writer.pdf_header = "%PDF-1.7"
-            copier = _Copier(writer)
-            for page in pages:
-                _add_clean_page(writer, copier, page, flatten_annotations)
-            out = io.BytesIO()
-            writer.write(out)
-            result = out.getvalue()
+            with PdfReader(source, strict=False) as reader:
+                if reader.is_encrypted:
+                    raise ValueError("the PDF is encrypted")
+                pages = reader.pages
+                if len(pages) == 0:
+                    raise ValueError("the PDF has no pages")
+                writer = PdfWriter()
+                writer.pdf_header = "%PDF-1.7"
+                copier = _Copier(writer)
+                for page in pages:
+                    _add_clean_page(writer, copier, page, flatten_annotations)
+                writer.write(out)
+                result = out.getvalue()
+                _let_go(writer)
     except ValueError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on hostile input
         raise ValueError(f"cannot read the PDF: {type(exc).__name__}: {exc}") from exc
     assert_clean_pdf(result)
     return result
+
+
+def _let_go(writer: PdfWriter) -> None:
+    """Drop the objects of a writer whose file is written (copies of every stream of the page),
+    which pypdf keeps in cycles until the next collection. pypdf has no public call for this;
+    should its private list be renamed, the objects only wait for the collector as before."""
+    objects = getattr(writer, "_objects", None)
+    if isinstance(objects, list):
+        objects.clear()
 
 
 def sanitized_pdf_pages(data: bytes, *, flatten_annotations: bool = True) -> list[PageObject]:
@@ -137,20 +149,30 @@ def sanitized_pdf_pages(data: bytes, *, flatten_annotations: bool = True) -> lis
 def assert_clean_pdf(data: bytes) -> None:
     """Raise :class:`ValueError` if any object in the file — reachable or not — has a key or a
     name value in :data:`FORBIDDEN_NAMES`."""
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), io.BytesIO(data) as stream:
         warnings.simplefilter("ignore")
-        reader = PdfReader(io.BytesIO(data), strict=False)
+        reader = PdfReader(stream, strict=False)
         found: list[str] = []
-        objects: list[tuple[str, PdfObject]] = [("trailer", reader.trailer)]
-        ids = {(idnum, gen) for gen, entries in reader.xref.items() for idnum in entries}
-        ids |= {(idnum, 0) for idnum in reader.xref_objStm}
-        for idnum, gen in sorted(ids):
-            objects.append((f"{idnum} {gen} obj", IndirectObject(idnum, gen, reader).get_object()))
-        for where, obj in objects:
-            for bad in _forbidden_in(obj):
-                found.append(f"{bad} in {where}")
+        objects: list[tuple[str, PdfObject]] = []
+        try:
+            _read_all(reader, objects)
+            for where, obj in objects:
+                for bad in _forbidden_in(obj):
+                    found.append(f"{bad} in {where}")
+        finally:
+            objects.clear()
+            reader.close()  # its objects (each stream's data) go now, not at the next collection
     if found:
         raise ValueError("sanitised PDF still contains forbidden entries: " + ", ".join(found[:20]))
+
+
+def _read_all(reader: PdfReader, objects: list[tuple[str, PdfObject]]) -> None:
+    """Every object of ``reader`` — reachable or not — into ``objects``, with where it is."""
+    objects.append(("trailer", reader.trailer))
+    ids = {(idnum, gen) for gen, entries in reader.xref.items() for idnum in entries}
+    ids |= {(idnum, 0) for idnum in reader.xref_objStm}
+    for idnum, gen in sorted(ids):
+        objects.append((f"{idnum} {gen} obj", IndirectObject(idnum, gen, reader).get_object()))
 
 
 def _forbidden_in(obj: PdfObject | None) -> Iterator[str]:

@@ -127,3 +127,29 @@ def test_written_to_a_file_as_returned_as_bytes(tmp_path, attachments):
         write_merged(placeholders, slots, prepare_attachments(_draft(attachments), draft_mode=False), fh)
     assert out.read_bytes() == as_bytes
     assert (as_bytes == placeholders) == (attachments == 0)
+
+
+@pytest.mark.parametrize("step", ["inspect", "sanitize"])
+def test_checking_or_sanitising_a_pdf_leaves_no_copy_of_it_for_the_collector(step):
+    """pypdf's readers refer to themselves in cycles and copy the file into their stream: unless
+    the streams are closed, each attachment checked or sanitised leaves copies of itself until
+    the next full collection (several MB waiting during a print's layout). With the collector
+    off, what is left is the result alone, a small part of the file."""
+    from forms.attachments import inspect_attachment
+    from pdf.sanitize import sanitize_pdf
+
+    data = _scanned_pdf(7)
+    run = {"inspect": lambda: inspect_attachment(data, "scan.pdf"), "sanitize": lambda: sanitize_pdf(data)}[step]
+    run()  # imports and first-use caches out of the way
+    gc.collect()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        result = run()
+        kept = result if isinstance(result, bytes) else b""
+        left = tracemalloc.get_traced_memory()[0] - base - len(kept)
+    finally:
+        tracemalloc.stop()
+        gc.enable()
+    assert left < 0.5 * len(data), f"{left / len(data):.2f}× the file left waiting after {step}"
