@@ -34,8 +34,8 @@ from __future__ import annotations
 import sys
 import threading
 from fnmatch import fnmatch
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from reportlab import rl_config
@@ -168,7 +168,7 @@ class _ShenbaoTTFont(TTFont):
         face = self.face
         for n in range(len(subsets)):
             base = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
-            font_file = doc.idToObject.get("fontFile:%s(%s)" % (face.filename, base))
+            font_file = doc.idToObject.get(f"fontFile:{face.filename}({base})")
             if font_file is not None and font_file.filters == [pdfdoc.PDFZCompress]:
                 font_file.filters = [_REMEMBERED_FLATE]
         for n, subset in enumerate(subsets):

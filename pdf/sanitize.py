@@ -108,7 +108,8 @@ def sanitize_pdf(data: bytes, *, flatten_annotations: bool = True) -> bytes:
         # would otherwise wait for the collector (issue 13: memory of a print with attachments).
         with warnings.catch_warnings(), io.BytesIO(data) as source, io.BytesIO() as out:
             warnings.simplefilter("ignore")
-            with PdfReader(source, strict=False) as reader:
+            reader = PdfReader(source, strict=False)
+            try:
                 if reader.is_encrypted:
                     raise ValueError("the PDF is encrypted")
                 pages = reader.pages
@@ -122,12 +123,22 @@ def sanitize_pdf(data: bytes, *, flatten_annotations: bool = True) -> bytes:
                 writer.write(out)
                 result = out.getvalue()
                 _let_go(writer)
+            finally:
+                _close(reader)
     except ValueError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on hostile input
         raise ValueError(f"cannot read the PDF: {type(exc).__name__}: {exc}") from exc
     assert_clean_pdf(result)
     return result
+
+
+def _close(reader: PdfReader) -> None:
+    """Let go of a reader's parsed objects (``PdfReader.close``, pypdf 4.3 and later; with an
+    older pypdf they wait for the collector)."""
+    close = getattr(reader, "close", None)
+    if close is not None:
+        close()
 
 
 def _let_go(writer: PdfWriter) -> None:
@@ -161,7 +172,7 @@ def assert_clean_pdf(data: bytes) -> None:
                     found.append(f"{bad} in {where}")
         finally:
             objects.clear()
-            reader.close()  # its objects (each stream's data) go now, not at the next collection
+            _close(reader)  # its objects (each stream's data) go now, not at the next collection
     if found:
         raise ValueError("sanitised PDF still contains forbidden entries: " + ", ".join(found[:20]))
 
