@@ -154,3 +154,17 @@ def test_fills_inferred_between_widths_are_fills(text, avails):
     model = TableModel([Sized(0, 0, 1, text, "free")], _measure, 0.0)
     for avail in avails + sorted(avails):
         assert model._filled(0, avail) == _greedy(text, avail, _measure)
+
+
+def test_labels_are_counted_alike_only_when_they_are_the_same_label():
+    """Two labels of the same length, of characters of the same width, in the same column: a
+    label breaks at its words, so only the same characters may answer for one another (other
+    text of the same character widths fills alike and may)."""
+    cells = [Sized(0, 0, 1, "上海研究生学历", "label"), Sized(1, 0, 1, "学历部门上海研", "label"),
+             Sized(2, 0, 1, "上海研究生学历", "label"), Sized(0, 1, 1, "a", "free"),
+             Sized(1, 1, 1, "a", "free"), Sized(2, 1, 1, "a", "free")]
+    model, plain = TableModel(cells, _measure, 1.0), PlainModel(cells, _measure, 1.0)
+    [(col, span, members)] = [g for g in model._groups if g[0] == 0]
+    assert sorted(rows for _, rows in members) == [[0, 2], [1]]  # the repeated label once, the other apart
+    for width in (8, 10, 12, 14, 16, 18, 20, 25, 30):
+        assert model.height([width, 20.0]) == plain.height([width, 20.0])
