@@ -164,7 +164,7 @@ def test_labels_are_counted_alike_only_when_they_are_the_same_label():
              Sized(2, 0, 1, "上海研究生学历", "label"), Sized(0, 1, 1, "a", "free"),
              Sized(1, 1, 1, "a", "free"), Sized(2, 1, 1, "a", "free")]
     model, plain = TableModel(cells, _measure, 1.0), PlainModel(cells, _measure, 1.0)
-    [(col, span, members)] = [g for g in model._groups if g[0] == 0]
+    [(_, _, members)] = [g for g in model._groups if g[0] == 0]
     assert sorted(rows for _, rows in members) == [[0, 2], [1]]  # the repeated label once, the other apart
     for width in (8, 10, 12, 14, 16, 18, 20, 25, 30):
         assert model.height([width, 20.0]) == plain.height([width, 20.0])
