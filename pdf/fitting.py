@@ -459,11 +459,8 @@ def column_widths(base: Sequence[float], cells: Sequence[Sized], measure: Callab
     change keeps its widths without being fitted again (15 ms of a maximal render). ``measure``
     is part of the key by identity: the measurers of :mod:`pdf.colwidths` are one per font and
     size for the process; another function (another font) is another table."""
-    key = (tuple(base), tuple((c.row, c.col, c.span, c.text, c.kind) for c in cells), measure, pad)
-    try:
-        return list(_remembered(key))
-    except TypeError:  # an unhashable measure: fitted every time
-        return _column_widths(base, cells, measure, pad)
+    return list(_remembered((tuple(base), tuple((c.row, c.col, c.span, c.text, c.kind) for c in cells),
+                             measure, pad)))
 
 
 #: How many tables' widths :func:`column_widths` remembers (a form has a handful of tables).

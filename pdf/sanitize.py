@@ -163,27 +163,21 @@ def assert_clean_pdf(data: bytes) -> None:
     with warnings.catch_warnings(), io.BytesIO(data) as stream:
         warnings.simplefilter("ignore")
         reader = PdfReader(stream, strict=False)
-        found: list[str] = []
-        objects: list[tuple[str, PdfObject]] = []
         try:
-            _read_all(reader, objects)
-            for where, obj in objects:
-                for bad in _forbidden_in(obj):
-                    found.append(f"{bad} in {where}")
+            found = [f"{bad} in {where}" for where, obj in _all_objects(reader) for bad in _forbidden_in(obj)]
         finally:
-            objects.clear()
             _close(reader)  # its objects (each stream's data) go now, not at the next collection
     if found:
         raise ValueError("sanitised PDF still contains forbidden entries: " + ", ".join(found[:20]))
 
 
-def _read_all(reader: PdfReader, objects: list[tuple[str, PdfObject]]) -> None:
-    """Every object of ``reader`` — reachable or not — into ``objects``, with where it is."""
-    objects.append(("trailer", reader.trailer))
+def _all_objects(reader: PdfReader) -> Iterator[tuple[str, PdfObject]]:
+    """Every object of ``reader`` — reachable or not — with where it is."""
+    yield "trailer", reader.trailer
     ids = {(idnum, gen) for gen, entries in reader.xref.items() for idnum in entries}
     ids |= {(idnum, 0) for idnum in reader.xref_objStm}
     for idnum, gen in sorted(ids):
-        objects.append((f"{idnum} {gen} obj", IndirectObject(idnum, gen, reader).get_object()))
+        yield f"{idnum} {gen} obj", IndirectObject(idnum, gen, reader).get_object()
 
 
 def _forbidden_in(obj: PdfObject | None) -> Iterator[str]:
