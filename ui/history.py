@@ -75,7 +75,8 @@ class HistoryDialog(QDialog):
         self.list.setRootIsDecorated(False)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.header().setSectionResizeMode(COL_UNIT, QHeaderView.ResizeMode.Stretch)
-        self.list.header().resizeSection(COL_TIME, 180)
+        # the time with how long ago (2026年12月5日 14:05（3分钟前）): as wide as its text, never elided
+        self.list.header().setSectionResizeMode(COL_TIME, QHeaderView.ResizeMode.ResizeToContents)
         self.list.header().resizeSection(COL_REASON, 220)
         self.diff = QTreeWidget(splitter)
         self.diff.setObjectName("history.diff")

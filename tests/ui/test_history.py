@@ -38,6 +38,9 @@ def test_revisions_are_listed_with_unit_name_and_problem_count(qtbot, window):
     assert items[-1].text(COL_UNIT) == FIRST_NAME
     assert items[-1].text(COL_REASON) == "新建"
     assert all(item.text(COL_TIME).endswith("（刚刚）") for item in items)  # made a moment ago
+    qtbot.waitUntil(lambda: dialog.list.columnWidth(COL_TIME) > 0)
+    # as wide as the view says its texts need (text and margins): not elided
+    assert dialog.list.columnWidth(COL_TIME) >= dialog.list.sizeHintForColumn(COL_TIME)
     for item, rev in zip(items, revisions):
         problems = validate(store.load_revision(draft_id, rev.id))
         errors = sum(p.is_error for p in problems)
