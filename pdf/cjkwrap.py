@@ -27,7 +27,9 @@ Breaking is linear in the text's length: each line is decided by looking at that
 paragraph remembers its lines for the width it was broken at (a table asks its cells for their
 size many times), and the piece a page split leaves over inherits its lines instead of being
 broken again (:meth:`CJKParagraph.split`) — so a text running over fifty pages costs fifty pages,
-not fifty times the text. Character widths come from a per-font table, and the lines are built
+not fifty times the text. Across renders, the lines of the last paragraphs are remembered by
+their fragments and widths (:func:`_remembered_split`): a render after an edit breaks only the
+paragraphs the edit changed. Character widths come from a per-font table, and the lines are built
 by :func:`_make_line`, which gives reportlab's ``makeCJKParaLine`` result for runs of one style.
 """
 
@@ -35,6 +37,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from unicodedata import category
 from weakref import WeakKeyDictionary
@@ -272,6 +275,70 @@ def _split(frags, max_widths, calc_bounds, encoding: str = "utf8") -> tuple[Para
     return ParaLines(kind=1, lines=lines), margin
 
 
+#: How many paragraphs' lines are remembered across renders (:func:`_remembered_split`).
+LINES_KEPT = 256
+_lines_lock = threading.Lock()
+_lines: OrderedDict[tuple, tuple[ParaLines, float]] = OrderedDict()
+
+
+def _frags_key(frags) -> tuple | None:
+    """What decides a paragraph's lines and how they are drawn: each fragment's class and
+    attributes, its text among them (lists as tuples); None when an attribute cannot be
+    compared: such a paragraph is broken every time."""
+    key = []
+    for f in frags:
+        items = []
+        for name, value in sorted(vars(f).items()):
+            if isinstance(value, list):
+                value = tuple(value)
+            items.append((name, value))
+        key.append((type(f), tuple(items)))
+    try:
+        hash(made := tuple(key))
+    except TypeError:
+        return None
+    return made
+
+
+def _remembered_split(frags, max_widths, calc_bounds) -> tuple[ParaLines, float]:
+    """:func:`_split`, remembered across renders for the last :data:`LINES_KEPT` paragraphs:
+    the preview renders the whole document after every edit, and every paragraph but the
+    edited one has the fragments and widths it had in the render before (issue 13). Each call
+    gets its own copy of the lines: reportlab changes a line's words when it splits a paragraph
+    across pages (``_split_blParaHard`` appends a space to each line's last word), and renders in
+    two threads must not see each other's changes. Lines with images (``calc_bounds``) are
+    broken every time."""
+    key = None if calc_bounds else _frags_key(frags)
+    if key is None:
+        return _split(frags, max_widths, calc_bounds)
+    key = (key, tuple(max_widths))
+    with _lines_lock:
+        got = _lines.get(key)
+        if got is not None:
+            _lines.move_to_end(key)
+    if got is None:
+        got = _split(frags, max_widths, calc_bounds)
+        with _lines_lock:
+            _lines[key] = got
+            while len(_lines) > LINES_KEPT:
+                _lines.popitem(last=False)
+    lines, margin = got
+    return _copy_lines(lines), margin
+
+
+def _copy_lines(broken: ParaLines) -> ParaLines:
+    """Lines made by :func:`_split` that share nothing changeable with ``broken``: each line and
+    each of its words (fragments) copied; their texts, fonts and colours are not changed."""
+    return ParaLines(kind=1, lines=[line.clone(words=[word.clone() for word in line.words])
+                                    for line in broken.lines])
+
+
+def forget_lines() -> None:
+    """Drop the lines remembered across renders: every paragraph is broken anew."""
+    with _lines_lock:
+        _lines.clear()
+
+
 def _at_widths(broken: ParaLines, max_widths: tuple[float, ...]) -> ParaLines:
     """The lines of ``broken`` (from :func:`_make_line`) for other widths at which they break
     the same: only each line's width and the space left on it differ."""
@@ -384,7 +451,7 @@ class CJKParagraph(Paragraph):
                 return broken[0]
         auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
         calc_bounds = auto not in ("", "off")
-        lines, margin = _split(self.frags, maxWidths, calc_bounds)
+        lines, margin = _remembered_split(self.frags, maxWidths, calc_bounds)
         if len(memo) >= _REMEMBERED_WIDTHS:
             memo.pop(next(iter(memo)))
         memo[key] = (lines, 0.0 if calc_bounds else margin)  # image lines: exact widths only

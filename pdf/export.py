@@ -56,13 +56,16 @@ def prepare_fonts() -> None:
 
 
 def forget_renders() -> None:
-    """Drop what a render remembers from the last ones (tables' column widths, embedded font
-    subsets): the next render works as the first of the process once the fonts are loaded.
-    For benchmarks and tests; the remembered results are those a render would make anyway."""
+    """Drop what a render remembers from the last ones (tables' column widths, paragraphs' lines,
+    embedded font subsets): the next render works as the first of the process once the fonts
+    are loaded. For benchmarks and tests; the remembered results are those a render would make
+    anyway."""
+    from pdf.cjkwrap import forget_lines
     from pdf.fitting import forget_widths
     from pdf.fonts import forget_subsets
 
     forget_widths()
+    forget_lines()
     forget_subsets()
 
 
