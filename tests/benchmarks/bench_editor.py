@@ -53,9 +53,9 @@ def figure(name: str, value: str, baseline: str = "", ratio: str = "", budget: s
 _CHILD = r"""
 import os, sys, time
 t0 = float(sys.argv[2])
-stages = [("Python", time.time() - t0)]
+marks = [("Python", time.time())]  # each stage ends at its mark
 def mark(name):
-    stages.append((name, time.time() - t0 - sum(s for _, s in stages)))
+    marks.append((name, time.time()))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, {root!r})
 from PySide6.QtCore import QTimer
@@ -87,7 +87,9 @@ window.resize(1366, 768)
 window.show()
 def ready():
     mark("show and first events")
-    print(time.time() - t0, rss_mb(), *(f"{{name}}={{s}}" for name, s in stages), sep="\t", flush=True)
+    ends = [t0] + [t for _, t in marks]
+    print(time.time() - t0, rss_mb(), *(f"{{name}}={{t - ends[i]}}" for i, (name, t) in enumerate(marks)),
+          sep="\t", flush=True)
     app.quit()
 def rss_mb():
     try:
