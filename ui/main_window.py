@@ -73,9 +73,9 @@ def _store_key(store: Store) -> str:
 
 
 class MainWindow(QMainWindow):
-    """Opening a draft with ``lazy=True`` (the program's start) builds only the part shown and
-    leaves the first whole-draft check to a worker thread, so the window paints at once; the
-    other parts are built one per event-loop pass after that. :meth:`is_ready` / ``ready``: every
+    """Opening a draft with ``lazy=True`` (the program's start) builds only the part shown, so
+    the window paints at once; the other parts are built one per event-loop pass after that, and
+    then the first whole-draft check starts on a worker thread. :meth:`is_ready` / ``ready``: every
     page built and the first check applied. Until then :meth:`page_of` and :meth:`focus_path`
     build what is missing on demand, and :meth:`ensure_pages` builds everything (``findChild``
     callers that cannot wait)."""
@@ -396,6 +396,7 @@ class MainWindow(QMainWindow):
         if page is not None:
             self._fill(page)
         if all(p.built for p in self.pages):
+            self.session.start_first_check()
             self._maybe_ready()  # in the pass that built the last page: is_ready() and ready agree
             return
         QTimer.singleShot(0, self, partial(self._fill_next, generation))
@@ -541,6 +542,7 @@ class MainWindow(QMainWindow):
 
         fingerprint = self.session.fingerprint
         self.fingerprint.setText(f"{FINGERPRINT_LABEL} {fingerprint}" if fingerprint else "")
+        self.problems_panel.set_checking(not self.session.first_check_done)
         self._maybe_ready()
 
     def _on_session_saved(self, when) -> None:

@@ -84,13 +84,23 @@ class ProblemsPanel(QDockWidget):
         self.view.activated.connect(self._on_view_activated)
         self.view.doubleClicked.connect(self._on_view_activated)
         self.setWidget(self.view)
+        self._checking = False
         self._update_title()
 
     def set_problems(self, problems: list[Problem]) -> None:
         self.model.set_problems(problems)
         self._update_title()
 
+    def set_checking(self, checking: bool) -> None:
+        """While the draft's first whole-draft check runs, the title says so: "无" would claim a
+        draft nobody has checked yet is free of problems."""
+        self._checking = checking
+        self._update_title()
+
     def _update_title(self) -> None:
+        if self._checking:
+            self.setWindowTitle("问题（正在检查…）")
+            return
         errors = sum(1 for p in self.model.problems if p.is_error)
         warnings = len(self.model.problems) - errors
         self.setWindowTitle(f"问题（{errors} 个错误，{warnings} 个提醒）" if self.model.problems else "问题（无）")

@@ -49,9 +49,11 @@ class DraftSession(QObject):
 
     def __init__(self, store: Store, draft_id: str, draft: Draft, parent: QObject | None = None, *,
                  check_later: bool = False):
-        """``check_later``: the first whole-draft check runs on the worker thread (opening at
-        start: inspecting attachment files must not delay the first paint); until ``checked``
-        is emitted, :attr:`problems` is empty and :attr:`fingerprint` is ``""``."""
+        """``check_later``: the first whole-draft check runs on the worker thread, started by
+        :meth:`start_first_check` (the window calls it once its pages are built: at the
+        program's start, importing pypdf and inspecting attachment files on the worker must not
+        compete with the first paint for the interpreter) or by the first edit's check; until
+        ``checked`` is emitted, :attr:`problems` is empty and :attr:`fingerprint` is ``""``."""
         super().__init__(parent)
         self.store = store
         self.draft_id = draft_id
@@ -60,6 +62,7 @@ class DraftSession(QObject):
         self.problems: list[Problem] = [] if check_later else validate(draft)
         self.fingerprint = "" if check_later else draft.fingerprint()
         self.first_check_done = not check_later
+        self._check_started = False  # a worker check was started (see start_first_check)
         self.last_saved: dt.datetime | None = None
         self._dirty = False
         self._saving = False
@@ -74,8 +77,6 @@ class DraftSession(QObject):
         self._check_pool.setMaxThreadCount(1)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self._on_save_timer_timeout)
-        if check_later:
-            QTimer.singleShot(0, self, self._on_check_timer_timeout)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -193,10 +194,22 @@ class DraftSession(QObject):
         self.problems = problems
         self.problems_changed.emit(self.problems)
 
+    @property
+    def first_check_started(self) -> bool:
+        """The first whole-draft check was started or applied (see ``check_later``)."""
+        return self.first_check_done or self._check_started
+
+    def start_first_check(self) -> None:
+        """Start the first whole-draft check of a session made with ``check_later`` on the
+        worker thread, unless a check was already started (an edit's) or applied."""
+        if not self.first_check_done and not self._check_started:
+            self._on_check_timer_timeout()
+
     def _on_check_timer_timeout(self) -> None:
         """The debounced whole-draft check, on a snapshot in a worker thread."""
         if self._closed:
             return
+        self._check_started = True
         revision = self.model.revision
         run_in_thread(_full_check, self.model.snapshot(),
                       on_done=partial(self._on_full_check_done, revision),
