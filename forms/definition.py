@@ -767,7 +767,8 @@ def _cache_file(key: bytes) -> Path:
 def _read_cache(key: bytes, source: Path) -> Form | None:
     """The Form cached under ``key``, or None (no entry, a damaged one, anything unexpected)."""
     try:
-        blob = _cache_file(key).read_bytes()
+        path = _cache_file(key)
+        blob = path.read_bytes()
         head = len(_CACHE_MAGIC)
         if blob[:head] != _CACHE_MAGIC or blob[head:head + 32] != key:
             return None
@@ -778,9 +779,13 @@ def _read_cache(key: bytes, source: Path) -> Form | None:
         if not isinstance(form, Form):
             return None
         object.__setattr__(form, "source", source)
-        return form
     except Exception:  # noqa: BLE001 - a cache never stops the program: parse instead
         return None
+    try:
+        os.utime(path)  # its time is its last use: the pruning keeps what is used
+    except OSError:
+        pass  # a read-only cache folder: pruning may then take it first, and it is built again
+    return form
 
 
 def _write_cache(key: bytes, form: Form) -> None:
@@ -797,14 +802,15 @@ def _write_cache(key: bytes, form: Form) -> None:
 
 
 #: How many compiled forms the cache folder keeps: every edition and the program versions a user
-#: switches between; older entries (an edition since changed, an old program) are removed when a
-#: new one is written, so the folder does not grow with every update.
+#: switches between; the entries used longest ago (an edition since changed, an old program) are
+#: removed when a new one is written, so the folder does not grow with every update.
 CACHE_ENTRIES_KEPT = 8
 
 
 def _prune_cache(keep: Path) -> None:
-    """Remove all but the CACHE_ENTRIES_KEPT most recently written compiled forms (``keep``, the
-    one just written, always stays). Files that cannot be read or removed are left alone."""
+    """Remove all but the CACHE_ENTRIES_KEPT most recently used compiled forms (a file's time is
+    when it was written or last read; ``keep``, the one just written, always stays). Files that
+    cannot be read or removed are left alone."""
     try:
         entries = []
         for entry in keep.parent.glob("form-*.pickle"):

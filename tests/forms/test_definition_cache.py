@@ -101,6 +101,30 @@ def test_old_entries_are_pruned_when_a_new_one_is_written(edition):
     assert fresh_form() == form  # and it is read back
 
 
+def test_pruning_keeps_the_entries_used_last_not_those_written_last(edition, monkeypatch):
+    """An entry written long ago but read at every start outlives newer entries nobody reads."""
+    import os
+
+    fresh_form()
+    (entry,) = cache_files(edition)
+    long_ago = 10**18 - 10**15
+    os.utime(entry, ns=(long_ago, long_ago))
+    folder = entry.parent
+    newer = [folder / f"form-{i:032x}.pickle" for i in range(definition.CACHE_ENTRIES_KEPT)]
+    for age, other in enumerate(newer):
+        other.write_bytes(b"an entry written later and never read")
+        os.utime(other, ns=(long_ago + (age + 1) * 10**12,) * 2)
+    fresh_form()  # a start: reads the entry
+    text = edition.read_text(encoding="utf-8")
+    edition.write_text(text.replace("label: 申报单位\n", "label: 申报单位全称\n"), encoding="utf-8")
+    fresh_form()  # a new entry written: the pruning runs
+    assert entry in cache_files(edition)
+    assert len(cache_files(edition)) == definition.CACHE_ENTRIES_KEPT
+    edition.write_text(text, encoding="utf-8")
+    no_parsing(monkeypatch)
+    assert fresh_form().field("unit.name").label == "申报单位"  # read from the entry kept
+
+
 def test_a_changed_file_is_checked_strictly_whatever_the_cache_holds(edition):
     fresh_form()
     text = edition.read_text(encoding="utf-8")
