@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from forms.display import when_text
 from forms.store import Store, StoreError
+from ui.ago import AgoTexts
 
 
 class DraftsDialog(QDialog):
@@ -79,6 +79,7 @@ class DraftsDialog(QDialog):
             buttons.addWidget(button)
             self.buttons[name] = button
         layout.addLayout(buttons)
+        self.times = AgoTexts(self)  # 刚刚 stays true while the dialog stays open
         self.refresh()
 
     def refresh(self, select: str | None = None) -> None:
@@ -91,14 +92,16 @@ class DraftsDialog(QDialog):
         if self.trash.isChecked():
             drafts = [d for d in drafts if d.deleted_at is not None]
         drafts = [d for d in drafts if needle in (d.unit_name or "")]
+        self.times.clear()
         self.table.setRowCount(len(drafts))
         for row, d in enumerate(drafts):
             name = QTableWidgetItem(d.unit_name or "（未填申报单位）")
             name.setData(Qt.ItemDataRole.UserRole, d.id)
             problems = f"{d.error_count} 个错误" if d.error_count else ("无错误" if not d.problem_count else f"{d.problem_count} 个提醒")
             state = "回收站" if d.deleted_at else ("当前" if d.id == self.current_id else "")
-            for col, item in enumerate((name, QTableWidgetItem(when_text(d.updated)),
-                                        QTableWidgetItem(problems), QTableWidgetItem(state))):
+            when = QTableWidgetItem()
+            self.times.show(when.setText, d.updated)
+            for col, item in enumerate((name, when, QTableWidgetItem(problems), QTableWidgetItem(state))):
                 self.table.setItem(row, col, item)
             if d.id == select:
                 self.table.selectRow(row)

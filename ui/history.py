@@ -8,6 +8,8 @@ replaces the draft through the session: a new revision, undoable with Ctrl+Z, no
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from forms.display import when_text
 from forms.store import StoreError
 from forms.validate import validate
+from ui.ago import AgoTexts
 from ui.compare import describe
 from ui.exporting import tell
 from ui.merge import compare
@@ -109,6 +111,7 @@ class HistoryDialog(QDialog):
 
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
         self.reveal_box.toggled.connect(self._on_reveal_box_toggled)
+        self.times = AgoTexts(self)  # 刚刚 stays true while the dialog stays open
         self.reload()
         self.resize(900, 640)
 
@@ -116,6 +119,7 @@ class HistoryDialog(QDialog):
 
     def reload(self) -> None:
         self.session.flush()
+        self.times.clear()
         self.list.clear()
         self._drafts.clear()
         try:
@@ -125,7 +129,7 @@ class HistoryDialog(QDialog):
             return
         for rev in revisions:
             item = QTreeWidgetItem(self.list)
-            item.setText(COL_TIME, when_text(rev.created))
+            self.times.show(partial(item.setText, COL_TIME), rev.created)
             item.setText(COL_REASON, rev.reason if rev.explicit else f"{rev.reason}（自动保存）")
             item.setText(COL_UNIT, "…")
             item.setText(COL_PROBLEMS, "…")

@@ -86,6 +86,27 @@ def test_drafts_list_search_duplicate_delete_restore(qtbot, store):
     assert "无错误" in problems and any("错误" in p and p != "无错误" for p in problems)
 
 
+def test_drafts_list_keeps_how_long_ago_true_while_it_stays_open(qtbot, store, monkeypatch):
+    import datetime as dt
+
+    from ui import ago
+
+    monkeypatch.setattr(ago, "REFRESH_MS", 20)
+    store.create(sample_draft())
+    dialog = DraftsDialog(store)
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(QTableWidget, "drafts.list")
+    first = table.item(0, 1).text()
+    assert first.endswith("（刚刚）")
+    dialog.times.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)  # the dialog left open
+    qtbot.waitUntil(lambda: table.item(0, 1).text().endswith("（5分钟前）"), timeout=5000)
+    assert table.item(0, 1).text().split("（")[0] == first.split("（")[0]  # the moment itself stays
+    dialog.search.setText("没有这家单位")  # the rows replaced: the clock forgets the old ones
+    qtbot.wait(100)
+    dialog.search.clear()
+    qtbot.waitUntil(lambda: table.item(0, 1).text().endswith("（5分钟前）"), timeout=5000)
+
+
 def test_open_from_the_list_and_deleting_the_open_draft(qtbot, store, window):
     other = Draft()
     other.set("unit.name", "第二份草稿")

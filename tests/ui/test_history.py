@@ -48,6 +48,25 @@ def test_revisions_are_listed_with_unit_name_and_problem_count(qtbot, window):
     dialog.reject()
 
 
+def test_how_long_ago_stays_true_while_the_list_stays_open(qtbot, window, monkeypatch):
+    import datetime as dt
+
+    from ui import ago
+
+    monkeypatch.setattr(ago, "REFRESH_MS", 20)
+    make_history(window)
+    dialog = open_history(qtbot, window)
+    items = [dialog.list.topLevelItem(i) for i in range(dialog.list.topLevelItemCount())]
+    assert all(item.text(COL_TIME).endswith("（刚刚）") for item in items)
+    dialog.times.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    qtbot.waitUntil(lambda: all(item.text(COL_TIME).endswith("（2小时前）") for item in items), timeout=5000)
+    dialog.reload()  # the items replaced: the clock forgets the old ones
+    qtbot.wait(100)
+    item = dialog.list.topLevelItem(0)
+    assert item.text(COL_TIME).endswith("（2小时前）")
+    dialog.reject()
+
+
 def open_history_signal(window):
     """Open the dialog and return the signal that says its unit names and counts are in."""
     window.actions_by_name["history"].trigger()
