@@ -120,8 +120,10 @@ app.exec()
 
 
 def start_once(mode: str, store: Path, settings: Path) -> tuple[float, float, dict[str, float]]:
-    """One start: seconds to interactive, resident MB, and seconds per stage (Python's own start,
-    PySide6.QtCore, the other imports, application, window and draft, show and first events)."""
+    """One start: seconds to interactive, resident MB, and seconds per stage. The bare window's:
+    Python's own start, PySide6.QtCore, the other imports, application, window and draft, show
+    and first events; the editor's: Python, the command line and forms (no Qt yet), Qt and the
+    editor's modules (PySide6.QtCore included), then the same last three."""
     code = _CHILD.format(root=str(ROOT))
     # Byte code as an installed program has it (PYTHONDONTWRITEBYTECODE would compile every
     # module from source at every start): the first, warm-up start writes it.

@@ -101,10 +101,12 @@ def test_drafts_list_keeps_how_long_ago_true_while_it_stays_open(qtbot, store, m
     dialog.times.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)  # the dialog left open
     qtbot.waitUntil(lambda: table.item(0, 1).text().endswith("（5分钟前）"), timeout=5000)
     assert table.item(0, 1).text().split("（")[0] == first.split("（")[0]  # the moment itself stays
+    dialog.times.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # and again: not once only
+    qtbot.waitUntil(lambda: table.item(0, 1).text().endswith("（2小时前）"), timeout=5000)
     dialog.search.setText("没有这家单位")  # the rows replaced: the clock forgets the old ones
     qtbot.wait(100)
     dialog.search.clear()
-    qtbot.waitUntil(lambda: table.item(0, 1).text().endswith("（5分钟前）"), timeout=5000)
+    qtbot.waitUntil(lambda: table.item(0, 1).text().endswith("（2小时前）"), timeout=5000)
 
 
 def test_open_from_the_list_and_deleting_the_open_draft(qtbot, store, window):

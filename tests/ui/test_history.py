@@ -60,10 +60,12 @@ def test_how_long_ago_stays_true_while_the_list_stays_open(qtbot, window, monkey
     assert all(item.text(COL_TIME).endswith("（刚刚）") for item in items)
     dialog.times.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
     qtbot.waitUntil(lambda: all(item.text(COL_TIME).endswith("（2小时前）") for item in items), timeout=5000)
+    dialog.times.clock = lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=3)  # and again: not once only
+    qtbot.waitUntil(lambda: all(item.text(COL_TIME).endswith("（3天前）") for item in items), timeout=5000)
     dialog.reload()  # the items replaced: the clock forgets the old ones
     qtbot.wait(100)
     item = dialog.list.topLevelItem(0)
-    assert item.text(COL_TIME).endswith("（2小时前）")
+    assert item.text(COL_TIME).endswith("（3天前）")
     dialog.reject()
 
 
