@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -51,27 +52,54 @@ def _single_instance(paths: list[str], window_holder: list, store_path: Path | N
     return False, server
 
 
-def run(paths: list[str], *, store_path: Path | None = None) -> int:
-    """Open the editor; returns the process exit code."""
-    app = make_application()
+@dataclass
+class Editor:
+    """A running editor's parts besides the application, closed by :meth:`close` when it ends."""
+
+    window: MainWindow
+    store: Store
+    server: object
+    collector: MainThreadCollector
+
+    def close(self) -> None:
+        self.server.close()
+        self.store.close()
+        self.collector.stop()
+
+
+def open_editor(app: QApplication, paths: list[str], *, store_path: Path | None = None) -> Editor | None:
+    """What :func:`run` does before showing the window (the start benchmark does the same): hand
+    ``paths`` to an editor already running on the store (then None), else listen for later
+    starts, open the store (StoreError when it cannot be), the window with the last draft
+    (lazily) and the runtime."""
     holder: list[MainWindow] = []
     handed, server = _single_instance([str(Path(p).resolve()) for p in paths], holder, store_path)
     if handed:
-        return 0
+        return None
     try:
         store = Store(store_path)
-    except StoreError as exc:
-        QMessageBox.critical(None, APP_TITLE, str(exc))
-        return 2
+    except StoreError:
+        server.close()
+        raise
     window = MainWindow(store)
     holder.append(window)
     window.open_last(lazy=True)
-    collector = start_runtime(app, window)
-    window.show()
+    return Editor(window, store, server, start_runtime(app, window))
+
+
+def run(paths: list[str], *, store_path: Path | None = None) -> int:
+    """Open the editor; returns the process exit code."""
+    app = make_application()
+    try:
+        editor = open_editor(app, paths, store_path=store_path)
+    except StoreError as exc:
+        QMessageBox.critical(None, APP_TITLE, str(exc))
+        return 2
+    if editor is None:
+        return 0
+    editor.window.show()
     if paths:
-        window.open_paths([str(p) for p in paths])
+        editor.window.open_paths([str(p) for p in paths])
     code = app.exec()
-    server.close()
-    store.close()
-    collector.stop()
+    editor.close()
     return code

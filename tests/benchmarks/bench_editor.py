@@ -80,21 +80,14 @@ else:
     request = cli.editor_request(["--db", sys.argv[3]])
     mark("command line and forms")
     from PySide6.QtCore import QSettings, QTimer
-    from forms.store import Store
-    from ui.app import _single_instance, make_application, start_runtime
-    from ui.main_window import MainWindow
+    from ui.app import make_application, open_editor
     mark("Qt and the editor's modules")
     app = make_application()
     mark("application")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[4])
-    holder = []
-    handed, server = _single_instance([], holder, request.store_path)
-    assert not handed
-    window = MainWindow(Store(request.store_path))
-    holder.append(window)
-    window.open_last(lazy=True)
-    collector = start_runtime(app, window)
+    editor = open_editor(app, request.paths, store_path=request.store_path)
+    window = editor.window
     mark("window and draft")
 window.resize(1366, 768)
 window.show()
@@ -158,8 +151,9 @@ def bench_start(starts: int) -> None:
     figure("editor: start to interactive, maximal draft", f"{e * 1000:.0f} ms", f"bare QMainWindow {b * 1000:.0f} ms",
            f"{e / b:.2f}×", f"≤ {START_RATIO}×", e / b <= START_RATIO)
     # Where the time goes: the ratio alone does not say which stage to work on.
-    print(f"  stages (median ms): editor {_stages(editor)}; bare {_stages(bare)}")
-    figure("editor: start, stages (median ms)", _stages(editor), f"bare: {_stages(bare)}")
+    stages_editor, stages_bare = _stages(editor), _stages(bare)
+    print(f"  stages (median ms): editor {stages_editor}; bare {stages_bare}")
+    figure("editor: start, stages (median ms)", stages_editor, f"bare: {stages_bare}")
     bm = statistics.median(m for _, m, _ in bare)
     em = statistics.median(m for _, m, _ in editor)
     print(f"memory (RSS): bare QMainWindow {bm:.0f} MB, editor with the maximal draft {em:.0f} MB "
