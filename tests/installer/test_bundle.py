@@ -98,6 +98,18 @@ def test_bundle_leaves_out_what_the_program_does_not_use(bundle: Path) -> None:
     assert [f for f in _files(bundle) if unwanted.search("/" + f)] == []
 
 
+def test_frozen_programs_run_no_run_time_hook_for_what_they_do_not_use(bundle: Path) -> None:
+    """PyInstaller runs a run-time hook at every start for each hooked package in the bundle:
+    multiprocessing's imported ~14 ms of modules (and pkgutil's came with it) though the program
+    starts no processes, so the spec leaves multiprocessing out (issue 13: start time)."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    for program in ("shenbao", "shenbao-cli"):
+        hooks = {name for name in CArchiveReader(str(bundle / program)).toc if name.startswith("pyi_rth_")}
+        assert "pyi_rth_pyside6" in hooks  # the reader sees the hooks at all
+        assert not hooks & {"pyi_rth_multiprocessing", "pyi_rth_pkgutil"}, hooks
+
+
 @pytest.fixture(scope="session")
 def cli_run(bundle: Path, tmp_path_factory: pytest.TempPathFactory):
     """The sample written by the frozen CLI, in a folder of its own; returns (folder, home)."""
