@@ -10,14 +10,14 @@ disagree — better no printout than one silently missing an attachment).
 
 After layout, :func:`merge_pdf_attachments` (or :func:`write_merged`, straight into a file)
 draws each sanitised page *under* the reportlab placeholder page that holds its footer (and
-watermark), scaled into the slot the layout recorded. The document catalog, info and ``/ID`` of
-the reportlab output are cloned, so the result stays reproducible byte for byte.
+watermark), scaled into the slot the layout recorded. The reportlab objects are copied as they
+are — catalog, info and ``/ID`` included — so the result stays reproducible byte for byte.
 
 Memory (issue 13): an attachment's sanitised file waits for the merge as its bytes
-(:class:`CleanPdf`), not as a parsed document; the merge parses one attachment at a time and lets
-go of it once its pages are in the output, so besides the draft's own attachment bytes the merge
-holds about one more copy of them (the output's objects) — and :func:`write_merged` writes them
-to a file without building the whole output in memory a second time.
+(:class:`CleanPdf`), not as a parsed document; the merge parses one attachment at a time, writes
+its objects to the output at once and lets go of it, so besides the draft's own attachment bytes
+the merge holds about one attachment — the merged document is never in memory as a whole (as it
+was with pypdf's ``PdfWriter``, which writes only at the end).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import itertools
 import logging
 import threading
 import warnings
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from pdf.styles import ATTACHMENT_MISSING
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
+    from pypdf.generic import PdfObject
 
 # pypdf, Pillow and the sanitiser are imported where an attachment is handled: a draft without
 # attachments prints without loading them (issue 13: imports a render does not need).
@@ -187,22 +189,203 @@ def merge_pdf_attachments(pdf: bytes, slots: list[layout.Slot], prepared: list[P
 
 def write_merged(pdf: bytes, slots: list[layout.Slot], prepared: list[Prepared], out: BinaryIO) -> None:
     """:func:`merge_pdf_attachments` written to ``out`` (a file open for binary writing) instead
-    of returned: the merged document is never in memory as one more whole copy."""
+    of returned: written object by object, one attachment parsed at a time, so the merged
+    document is never in memory as a whole (issue 13)."""
     if not slots:
         out.write(pdf)
         return
-    from pypdf import PdfReader, PdfWriter
-
-    from pdf.geometry import merge_onto
-
     with warnings.catch_warnings(), quiet_pypdf():
         warnings.simplefilter("ignore")
-        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-        # Slots come in page order, so each attachment's slots are consecutive: parse one
-        # attachment, merge its pages, let go of it before the next.
-        for index, group in itertools.groupby(slots, key=lambda slot: slot.attachment):
+        _StreamedMerge(pdf, slots, out).write(prepared)
+
+
+class _StreamedMerge:
+    """The reportlab output with attachment pages drawn under its placeholder pages, written
+    straight to a file.
+
+    The reportlab objects are copied byte for byte (same numbers), except each placeholder page,
+    which gets a first content stream ``q /ShAttN Do Q`` and the form XObject ``/ShAttN`` in its
+    resources: the attachment page as a form whose ``/Matrix`` places it into the slot and whose
+    ``/BBox`` (the sanitised page's media box = its visible box) clips it. Then, one attachment at
+    a time, each form and the objects its resources reach (renumbered after the reportlab ones;
+    never ``/Parent``) are written and the attachment is let go of. The catalog, info and ``/ID``
+    stay reportlab's, so the result is reproducible byte for byte.
+    """
+
+    def __init__(self, pdf: bytes, slots: list[layout.Slot], out: BinaryIO):
+        from pypdf import PdfReader
+
+        self.pdf, self.slots, self.out = pdf, slots, out
+        self.source = PdfReader(io.BytesIO(pdf))
+        updated = any(entries for generation, entries in self.source.xref.items() if generation != 0)
+        if self.source.xref_objStm or updated or "/Prev" in self.source.trailer:
+            raise ValueError("pdf.merge: the layout's PDF has object streams or updates")
+        self.offsets: dict[int, int] = {}  # output object number -> its offset
+        self.position = 0
+        self.next_number = int(self.source.trailer["/Size"])
+        self.form_number = [self._number() for _ in slots]
+        self.by_page: dict[int, list[int]] = {}  # placeholder page object -> its slots
+        for k, slot in enumerate(slots):
+            page = self.source.pages[slot.page - 1].indirect_reference.idnum
+            self.by_page.setdefault(page, []).append(k)
+        self.content_number = {page: self._number() for page in self.by_page}
+
+    def _number(self) -> int:
+        number, self.next_number = self.next_number, self.next_number + 1
+        return number
+
+    def _write(self, data: bytes) -> None:
+        self.out.write(data)
+        self.position += len(data)
+
+    def _object(self, number: int, value: PdfObject, stream: bytes | None = None) -> None:
+        """Write object ``number``: ``value`` (a dictionary when ``stream`` data is given)."""
+        from pypdf.generic import NameObject, NumberObject
+
+        buffer = io.BytesIO()
+        buffer.write(b"%d 0 obj\n" % number)
+        if stream is not None:
+            value[NameObject("/Length")] = NumberObject(len(stream))
+        value.write_to_stream(buffer)
+        if stream is not None:
+            buffer.write(b"\nstream\n")
+            buffer.write(stream)
+            buffer.write(b"\nendstream")
+        buffer.write(b"\nendobj\n")
+        self.offsets[number] = self.position
+        self._write(buffer.getvalue())
+
+    def write(self, prepared: list[Prepared]) -> None:
+        self._write_layout()
+        # Slots come in page order, so each attachment's slots are consecutive.
+        for index, group in itertools.groupby(range(len(self.slots)), key=lambda k: self.slots[k].attachment):
             with prepared[index].pages.take() as reader:
-                for slot in group:
-                    merge_onto(writer.pages[slot.page - 1], reader.pages[slot.source_page], slot.box, over=False)
-        writer.pdf_header = pdf[:8].decode("ascii")
-        writer.write(out)
+                try:
+                    self._write_attachment(reader, list(group))
+                finally:
+                    close = getattr(reader, "close", None)  # its parsed objects go now (pypdf ≥ 4.3)
+                    if close is not None:
+                        close()
+        self._write_end()
+
+    def _write_layout(self) -> None:
+        pdf, offsets = self.pdf, self.source.xref[0]
+        numbers = sorted(offsets, key=offsets.get)
+        end = int(pdf[pdf.rindex(b"startxref") + 9:].split()[0])
+        self._write(pdf[:offsets[numbers[0]]])  # header and binary comment
+        for i, number in enumerate(numbers):
+            start = offsets[number]
+            stop = offsets[numbers[i + 1]] if i + 1 < len(numbers) else end
+            if not pdf.startswith(b"%d 0 obj" % number, start) or stop <= start:
+                raise ValueError(f"pdf.merge: object {number} of the layout's PDF is not where its xref says")
+            if number in self.by_page:
+                self._write_placeholder(number)
+            else:
+                self.offsets[number] = self.position
+                self._write(pdf[start:stop])
+
+    def _write_placeholder(self, number: int) -> None:
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+        from pdf.geometry import resolve
+
+        page = self.source.get_object(number)
+        new = DictionaryObject(page)
+        contents = page.get("/Contents")
+        drawn = list(contents) if isinstance(contents, ArrayObject) else [] if contents is None else [contents]
+        new[NameObject("/Contents")] = ArrayObject([IndirectObject(self.content_number[number], 0, None), *drawn])
+        resources = DictionaryObject(resolve(page.get("/Resources")) or {})
+        xobjects = DictionaryObject(resolve(resources.get("/XObject")) or {})
+        ops = []
+        for k in self.by_page[number]:
+            xobjects[NameObject(f"/ShAtt{k}")] = IndirectObject(self.form_number[k], 0, None)
+            ops.append(f"q /ShAtt{k} Do Q")
+        resources[NameObject("/XObject")] = xobjects
+        new[NameObject("/Resources")] = resources
+        self._object(number, new)
+        self._object(self.content_number[number], DictionaryObject(), ("\n".join(ops) + "\n").encode("ascii"))
+
+    def _write_attachment(self, reader: PdfReader, group: list[int]) -> None:
+        from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, StreamObject
+
+        from pdf.geometry import fit_page_to_a4, resolve
+
+        renumbered: dict[tuple[int, int], int] = {}
+        waiting: deque = deque()
+
+        def number_of(ref) -> int:
+            key = (ref.idnum, ref.generation)
+            if key not in renumbered:
+                renumbered[key] = self._number()
+                waiting.append((renumbered[key], ref))
+            return renumbered[key]
+
+        for k in group:
+            slot = self.slots[k]
+            page = reader.pages[slot.source_page]
+            placement = fit_page_to_a4(page, slot.box)
+            contents = page.get_contents()
+            form = DictionaryObject({
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
+                NameObject("/Matrix"): ArrayObject(FloatObject(v) for v in placement.matrix),
+                NameObject("/Resources"): _renumbered(resolve(page.get("/Resources")) or DictionaryObject(), number_of),
+            })
+            self._object(self.form_number[k], form, contents.get_data() if contents is not None else b"")
+            while waiting:
+                number, ref = waiting.popleft()
+                value = ref.get_object()
+                if isinstance(value, StreamObject):
+                    self._object(number, _renumbered(DictionaryObject(value), number_of), value._data)
+                else:
+                    self._object(number, _renumbered(value, number_of))
+
+    def _write_end(self) -> None:
+        from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+        at = self.position
+        rows = [b"xref\n0 %d\n0000000000 65535 f \n" % self.next_number]
+        for number in range(1, self.next_number):
+            offset = self.offsets.get(number)
+            rows.append(b"%010d 00000 n \n" % offset if offset is not None else b"0000000000 65535 f \n")
+        self._write(b"".join(rows))
+        trailer = DictionaryObject({NameObject("/Size"): NumberObject(self.next_number)})
+        for key in ("/Root", "/Info", "/ID"):
+            if key in self.source.trailer:
+                trailer[NameObject(key)] = self.source.trailer.raw_get(key)
+        buffer = io.BytesIO()
+        trailer.write_to_stream(buffer)
+        self._write(b"trailer\n" + buffer.getvalue() + b"\nstartxref\n%d\n%%%%EOF\n" % at)
+
+
+def _renumbered(value: PdfObject, number_of) -> PdfObject:
+    """A copy of ``value`` (from a sanitised attachment) whose references carry the output's
+    object numbers; ``/Parent`` and ``/Length`` are left out (the latter is written anew).
+    Iterative: nesting depth cannot exhaust the stack."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    def shell(item):
+        if isinstance(item, IndirectObject):
+            return IndirectObject(number_of(item), 0, None)
+        if isinstance(item, DictionaryObject):
+            copied = DictionaryObject()
+            pending.append((item, copied))
+            return copied
+        if isinstance(item, ArrayObject):
+            copied = ArrayObject()
+            pending.append((item, copied))
+            return copied
+        return item
+
+    pending: list = []
+    result = shell(value)
+    while pending:
+        source, target = pending.pop()
+        if isinstance(source, DictionaryObject):
+            for key, item in source.items():
+                if key not in ("/Parent", "/Length"):
+                    target[NameObject(key)] = shell(item)
+        else:
+            target.extend(shell(item) for item in source)
+    return result
