@@ -26,6 +26,7 @@ import gc
 import io
 import itertools
 import logging
+import tempfile
 import threading
 import warnings
 from collections import deque
@@ -52,18 +53,78 @@ class AttachmentError(RenderRefused):
     """An attachment cannot be printed (final prints only; drafts print a notice page)."""
 
 
+class Spool:
+    """One temporary file where a print's sanitised attachments wait for the merge, so that
+    they are not in memory during the layout (issue 13). Private to this process and deleted
+    once every file put in it has been read back (or when it is collected); ``put`` gives a
+    place, ``get`` reads it back, once."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="shenbao-")  # noqa: SIM115 - closed by get()
+        self._end = 0
+        self._waiting = 0
+
+    def put(self, data: bytes) -> tuple[int, int]:
+        self._file.seek(self._end)
+        self._file.write(data)
+        place, self._end = (self._end, len(data)), self._end + len(data)
+        self._waiting += 1
+        return place
+
+    def get(self, place: tuple[int, int]) -> bytes:
+        offset, length = place
+        try:
+            self._file.seek(offset)
+            data = self._file.read(length)
+        finally:
+            self._waiting -= 1
+            if self._waiting == 0:
+                self._file.close()
+        if len(data) != length:
+            raise OSError(f"the temporary file of the print lost {length - len(data)} bytes")
+        return data
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
+
+    def __del__(self) -> None:  # a print that ended before its merge (refused, failed)
+        file = getattr(self, "_file", None)
+        if file is not None:
+            file.close()
+
+
+def open_spool() -> Spool | None:
+    """A spool in the user's temporary folder, or None when none can be made there (then
+    sanitised files wait in memory, as a print still succeeds that way)."""
+    try:
+        return Spool()
+    except OSError:
+        return None
+
+
 class CleanPdf:
     """A sanitised PDF (the output of :func:`pdf.sanitize.sanitize_pdf`) waiting for the merge.
 
-    ``len()`` is its page count (all the layout needs). Its reader has parsed the page tree only,
-    so waiting costs about the file's size; :meth:`take` hands it to the merge once.
+    ``len()`` is its page count (all the layout needs). The file waits in ``spool`` (a
+    temporary file) when one is given, else as bytes; :meth:`take` hands it to the merge once.
     """
 
-    def __init__(self, clean: bytes):
+    def __init__(self, clean: bytes, spool: Spool | None = None):
         from pypdf import PdfReader
 
-        self._reader: PdfReader | None = PdfReader(io.BytesIO(clean))
-        self._count = len(self._reader.pages)
+        with io.BytesIO(clean) as stream:
+            reader = PdfReader(stream)
+            self._count = len(reader.pages)
+            if hasattr(reader, "close"):  # pypdf ≥ 4.3: its objects go now, not at a collection
+                reader.close()
+        self._spool = spool
+        self._held: bytes | tuple[int, int] | None = clean
+        if spool is not None:
+            try:
+                self._held = spool.put(clean)
+            except OSError:  # the temporary folder is full or gone: it waits in memory
+                self._spool = None
 
     def __len__(self) -> int:
         return self._count
@@ -72,11 +133,16 @@ class CleanPdf:
     def take(self) -> Iterator[PdfReader]:
         """The reader, for one merge: its pages are upright (no /Rotate), media box = visible box
         with its origin at (0, 0). The file's bytes are let go of when the block ends (also when
-        the reader is still referenced, as pypdf's merged pages do), so a merge holds one
-        attachment's file at a time; a second take raises ``RuntimeError``."""
-        reader, self._reader = self._reader, None
-        if reader is None:
+        the reader is still referenced), so a merge holds one attachment's file at a time; a
+        second take raises ``RuntimeError``."""
+        from pypdf import PdfReader
+
+        held, self._held = self._held, None
+        if held is None:
             raise RuntimeError("the sanitised attachment was already merged")
+        data = held if isinstance(held, bytes) else self._spool.get(held)
+        reader = PdfReader(io.BytesIO(data))
+        del data, held
         try:
             yield reader
         finally:
@@ -150,6 +216,7 @@ def _prepare(draft: Draft, draft_mode: bool) -> list[Prepared]:
     from pdf.sanitize import sanitize_pdf
 
     out = []
+    spool: Spool | None = None
     for i, att in enumerate(items):
         item = Prepared(i, att.get("title") or "", att.get("category") or "")
         name = att.get("file") or ""
@@ -163,7 +230,11 @@ def _prepare(draft: Draft, draft_mode: bool) -> list[Prepared]:
         data = draft.files[name]
         try:
             if verdict.kind == "pdf":
-                item.pages = CleanPdf(sanitize_pdf(data))
+                clean = sanitize_pdf(data)
+                if spool is None:
+                    spool = open_spool()
+                item.pages = CleanPdf(clean, spool)
+                del clean
             else:
                 image_page_size(data)  # loads and checks the pixels
         except ValueError as exc:
