@@ -234,8 +234,8 @@ def _inspect_pdf(data: bytes, label: str) -> AttachmentInfo | Finding:
             if reader.is_encrypted:
                 return _invalid("pdf_encrypted", label=label)
             count = len(reader.pages)
-        except Exception:  # noqa: BLE001 - pypdf raises many types on hostile input
-            return broken
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many types on hostile input
+            return _invalid("pdf_encrypted", label=label) if needs_decryption(exc, data) else broken
         if count == 0:
             return _invalid("pdf_no_pages", label=label)
         if count > MAX_PDF_PAGES:
@@ -257,6 +257,15 @@ def _inspect_pdf(data: bytes, label: str) -> AttachmentInfo | Finding:
                 return _invalid("pdf_bomb", label=label, limit=megabytes(MAX_PDF_DECODED_BYTES),
                                 seconds=f"{PDF_CHECK_SECONDS:g}")
     return AttachmentInfo("pdf", count, MIME_TYPES["pdf"])
+
+
+def needs_decryption(exc: Exception, data: bytes) -> bool:
+    """Whether pypdf failed to open ``data`` because it is encrypted with AES and pypdf has no
+    cryptography backend (see :mod:`forms`): its ``DependencyError``, from a file that declares
+    encryption (``/Encrypt`` in its trailer, which is never compressed)."""
+    from pypdf.errors import DependencyError
+
+    return isinstance(exc, DependencyError) and b"/Encrypt" in data
 
 
 def _page_has_size(page) -> bool:

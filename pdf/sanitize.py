@@ -53,6 +53,7 @@ from pypdf.generic import (
     create_string_object,
 )
 
+from forms.attachments import needs_decryption
 from pdf.geometry import (
     IDENTITY,
     Matrix,
@@ -128,6 +129,8 @@ def sanitize_pdf(data: bytes, *, flatten_annotations: bool = True) -> bytes:
     except ValueError:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many types on hostile input
+        if needs_decryption(exc, data):
+            raise ValueError("the PDF is encrypted") from exc
         raise ValueError(f"cannot read the PDF: {type(exc).__name__}: {exc}") from exc
     assert_clean_pdf(result)
     return result

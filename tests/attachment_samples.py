@@ -7,8 +7,11 @@ a hand-made PNG decompression bomb, and files that only pretend to be PDFs.
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
+import subprocess
+import sys
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -199,13 +202,26 @@ def _embedded_file(data: bytes) -> DecodedStreamObject:
     return stream
 
 
-def encrypted_pdf(user_password: str = "secret") -> bytes:
-    """:func:`clean_pdf` encrypted with AES-128; ``user_password=""`` opens without a password."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(clean_pdf())))
-    writer.encrypt(user_password=user_password, owner_password="owner-pw", algorithm="AES-128")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+_ENCRYPT = """
+import io, sys
+from pypdf import PdfReader, PdfWriter
+writer = PdfWriter(clone_from=PdfReader(io.BytesIO(sys.stdin.buffer.read())))
+writer.encrypt(user_password=sys.argv[1], owner_password="owner-pw", algorithm=sys.argv[2])
+out = io.BytesIO()
+writer.write(out)
+sys.stdout.buffer.write(out.getvalue())
+"""
+
+
+@functools.cache
+def encrypted_pdf(user_password: str = "secret", algorithm: str = "AES-128") -> bytes:
+    """:func:`clean_pdf` encrypted (pypdf's algorithm names: RC4-40, RC4-128, AES-128,
+    AES-256); ``user_password=""`` opens without a password. Made by a Python of its own: the
+    program's pypdf has no cryptography backend (forms/__init__.py), so it cannot encrypt with
+    AES — which is the point."""
+    done = subprocess.run([sys.executable, "-c", _ENCRYPT, user_password, algorithm], input=clean_pdf(),
+                          capture_output=True, check=True, timeout=60)
+    return done.stdout
 
 
 def truncated_pdf() -> bytes:

@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# As in the program, the form layer comes before any PDF library: it keeps pypdf from loading a
+# cryptography backend (forms/__init__.py), and the tests must see the program's pypdf.
+import forms  # noqa: F401
+
 # CI has no screen; Qt must never try to open one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -165,10 +165,25 @@ def test_pdf_without_pages() -> None:
     assert "没有任何页面" in invalid(inspect_attachment(samples.empty_pdf(), "e.pdf"))
 
 
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
 @pytest.mark.parametrize("password", ["secret", ""])
-def test_encrypted_pdf_even_with_an_empty_password(password: str) -> None:
-    message = invalid(inspect_attachment(samples.encrypted_pdf(password), "enc.pdf"))
+def test_encrypted_pdf_even_with_an_empty_password(password: str, algorithm: str) -> None:
+    """Also AES-256, which pypdf without a cryptography backend cannot even open (forms/__init__.py):
+    said to be encrypted, not broken."""
+    message = invalid(inspect_attachment(samples.encrypted_pdf(password, algorithm), "enc.pdf"))
     assert "加密" in message and "请提供未加密的 PDF" in message
+
+
+def test_a_pdf_that_needs_an_unavailable_filter_is_broken_not_encrypted() -> None:
+    """pypdf's DependencyError means encryption only where the file declares it."""
+    from pypdf.errors import DependencyError
+
+    from forms.attachments import needs_decryption
+
+    error = DependencyError("brotli is required for BrotliDecode")
+    assert not needs_decryption(error, samples.clean_pdf())
+    assert needs_decryption(error, samples.encrypted_pdf("", "AES-256"))
+    assert not needs_decryption(ValueError("x"), samples.encrypted_pdf("", "AES-256"))
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,8 @@ NOT_FOR_DRAFT_JSON = {
     "babel": "a long date (forms.display)",
 }
 
-# Runs main.py as `python main.py ARGS…` would, then lists the modules it loaded.
+# Runs main.py as `python main.py ARGS…` would, then lists the modules it loaded (a ``None`` entry
+# is a module blocked from loading, such as pypdf's cryptography provider, not a loaded one).
 PROBE = """
 import json, runpy, sys
 report, main, *args = sys.argv[1:]
@@ -42,7 +43,7 @@ try:
 except SystemExit as exc:
     code = exc.code
 with open(report, "w", encoding="utf-8") as fh:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
+    json.dump({"code": code, "modules": sorted(m for m, mod in sys.modules.items() if mod is not None)}, fh)
 """
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the cache folder is set by XDG_CACHE_HOME")

@@ -189,6 +189,14 @@ def test_unusable_pdfs_raise_value_error(data: bytes) -> None:
         sanitize_pdf(data)
 
 
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_an_encrypted_pdf_is_refused_as_encrypted_whatever_its_cipher(algorithm: str) -> None:
+    # pypdf runs without its cryptography backend (forms/__init__.py): an AES file it cannot
+    # decrypt must still be called encrypted, not broken.
+    with pytest.raises(ValueError, match="encrypted"):
+        sanitize_pdf(samples.encrypted_pdf("", algorithm))
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(flips=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 255)), min_size=1, max_size=6))
 def test_mutated_hostile_pdfs_give_clean_output_or_value_error(flips: list[tuple[float, int]]) -> None:

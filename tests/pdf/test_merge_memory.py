@@ -12,6 +12,8 @@ from __future__ import annotations
 import gc
 import io
 import random
+import subprocess
+import sys
 import tempfile
 import tracemalloc
 
@@ -219,3 +221,36 @@ def test_the_layout_is_copied_byte_for_byte_and_the_merge_checks_with_qpdf(tmp_p
     path = tmp_path / "merged.pdf"
     path.write_bytes(merged)
     run("qpdf", "--check", path)
+
+
+_PRINT_AND_LIST_MODULES = """
+import runpy, sys
+sys.argv = ["main.py", "render", sys.argv[1], "-o", sys.argv[2]]
+try:
+    runpy.run_path("main.py", run_name="__main__")
+except SystemExit as end:
+    assert not end.code, end.code
+print(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_a_print_with_pdf_attachments_loads_no_cryptography_backend(tmp_path, root):
+    """Checking, sanitising and merging PDF attachments decrypt nothing, so ``render`` runs
+    without pypdf's cryptography backend (≈6 MB resident, forms/__init__.py) — and the printout
+    is complete."""
+    from forms.draft import dump_draft_json
+
+    draft = _draft(2)
+    source = tmp_path / "draft.json"
+    source.write_text(dump_draft_json(draft), encoding="utf-8")
+    for name, blob in draft.files.items():
+        (tmp_path / name).write_bytes(blob)
+    out = tmp_path / "printed.pdf"
+    done = subprocess.run([sys.executable, "-c", _PRINT_AND_LIST_MODULES, str(source), str(out)],
+                          capture_output=True, text=True, cwd=root, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    modules = set(done.stdout.split())
+    assert {"pypdf", "pdf.sanitize", "pdf.merge"} <= modules  # the attachments were handled
+    assert not {m for m in modules if m.split(".")[0] == "cryptography"}
+    texts = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Attachment 2, page 3" in texts
