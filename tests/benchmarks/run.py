@@ -7,7 +7,8 @@ figure, value, baseline, ratio, budget, verdict. Exits 1 when a budget is missed
 whose baseline tool is absent — LibreOffice — is reported as skipped, not missed).
 
 Whole-process figures are medians of ``--runs`` runs (default 5); peak memory is the child's
-maximum resident set size (``os.wait4``; not reported where the OS lacks it). Memory is
+maximum resident set size (``os.wait4`` in a bare launcher process, see ``LAUNCHER``; not
+reported where the OS lacks it). Memory is
 in MB of 2**20 bytes (MiB) throughout, attachment sizes included. Editor figures come
 from tests/benchmarks/bench_editor.py and bench_preview.py when they exist (``--json``).
 
@@ -62,6 +63,24 @@ class Row:
 # --------------------------------------------------------------------------- measuring
 
 
+# Starts one measured process and reports its wall time and peak RSS. A process started straight
+# from this one would report this one's peak instead when that is larger: Linux keeps the parent's
+# high-water mark in the child's ru_maxrss across the vfork/exec that subprocess and posix_spawn
+# use, and this process grows past 100 MB once it has rendered in process. Until 2026-12-05 the
+# peaks after the in-process figures were this process's (the maximal draft: 58 MB measured first,
+# 77 MB in the growth row). The launcher is a bare interpreter (-S, ~7 MB), below any figure.
+LAUNCHER = """
+import json, os, sys, time
+with open(os.devnull, "wb") as null:
+    files = [(os.POSIX_SPAWN_DUP2, null.fileno(), 1)]
+    start = time.perf_counter()
+    pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ, file_actions=files)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+print(json.dumps([elapsed, os.waitstatus_to_exitcode(status), usage.ru_maxrss]))
+"""
+
+
 def run_child(argv: list[str], cwd: Path) -> tuple[float, int | None]:
     """Wall time (s) and peak RSS (MB, or None) of one child process; it must exit 0.
 
@@ -69,19 +88,21 @@ def run_child(argv: list[str], cwd: Path) -> tuple[float, int | None]:
     a PYTHONDONTWRITEBYTECODE inherited from the shell would compile every module at every start."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPYCACHEPREFIX=str(cwd / "pycache"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    if hasattr(os, "wait4"):
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        peak = usage.ru_maxrss // 1024  # KiB on Linux
+    if hasattr(os, "wait4") and hasattr(os, "posix_spawnp"):
+        done = subprocess.run([PY, "-S", "-c", LAUNCHER, *argv], cwd=cwd, env=env, capture_output=True, check=False)
+        err = done.stderr.decode("utf-8", "replace")
+        try:
+            elapsed, code, maxrss = json.loads(done.stdout)
+        except ValueError:
+            raise RuntimeError(f"the launcher failed for {' '.join(argv)}: {err[-500:]}") from None
+        peak = maxrss // 1024  # KiB on Linux
     else:  # pragma: no cover - Windows
-        proc.wait()
-        elapsed, peak = time.perf_counter() - start, None
-    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    if proc.returncode not in (0,):
-        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: {err[-500:]}")
+        start = time.perf_counter()
+        done = subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        elapsed, peak, code = time.perf_counter() - start, None, done.returncode
+        err = done.stderr.decode("utf-8", "replace")
+    if code != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {code}: {err[-500:]}")
     return elapsed, peak
 
 
