@@ -135,11 +135,16 @@ class Draft:
 
     def fingerprint(self) -> str:
         """First 8 hex digits of SHA-256 over :meth:`canonical_json`; printed on every page."""
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()[:8].upper()
+        return fingerprint_of(self.canonical_json())
 
     @property
     def unit_name(self) -> str:
         return self.get("unit.name") or ""
+
+
+def fingerprint_of(canonical: str) -> str:
+    """:meth:`Draft.fingerprint` from a :meth:`Draft.canonical_json` taken before."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8].upper()
 
 
 # --------------------------------------------------------------------------- empty values

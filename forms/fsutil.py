@@ -234,3 +234,9 @@ class BytesMemo:
                 self._seen.pop(next(iter(self._seen)))
             self._seen[key] = (blob, result)
         return result
+
+    def forget(self, blob: bytes) -> None:
+        """Let go of the entries for this very object, so that it can be freed."""
+        with self._lock:
+            for key in [k for k, (held, _) in self._seen.items() if held is blob]:
+                del self._seen[key]

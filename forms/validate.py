@@ -65,6 +65,15 @@ def inspect_file(draft: Draft, name: str) -> Any:
     return None if blob is None else _INSPECTED(blob, name)
 
 
+def let_go_of_files(draft: Draft) -> None:
+    """Empty ``draft.files`` and forget their inspections, so that the attachments' bytes can be
+    freed: for a draft nothing reads again (a one-shot print, :func:`pdf.export.export` with
+    ``consume``). Its fingerprint and validation change once the files are gone."""
+    for blob in draft.files.values():
+        _INSPECTED.forget(blob)
+    draft.files.clear()
+
+
 def _check_file(draft: Draft, path: str, name: str) -> list[Problem]:
     result = inspect_file(draft, name)
     if result is None:

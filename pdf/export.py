@@ -134,11 +134,16 @@ def export_bytes(draft: Draft, kind: str = "pdf", *, draft_mode: bool = False, s
 
 
 def export(draft: Draft, out: Path, *, draft_mode: bool = False, simplex: bool = False,
-           today: dt.date | None = None) -> Printed:
+           today: dt.date | None = None, consume: bool = False) -> Printed:
     """Print ``draft`` to file ``out``; the kind follows its suffix (.pdf or .docx).
 
     Same checks as :func:`export_bytes`; nothing is written when refused. The write is atomic:
     ``out`` holds its old content or the complete new file, never a part.
+
+    ``consume``: the caller prints ``draft`` once and reads it no more (the command line). Its
+    attachment files are then emptied after the check, and the printed copy's once they are
+    prepared for the merge: a PDF print of large attachments does not hold them twice while it
+    lays out the pages (issue 13). Without it ``draft`` is left as it was.
     """
     out = Path(out)
     kind = kind_of(out)
@@ -147,7 +152,10 @@ def export(draft: Draft, out: Path, *, draft_mode: bool = False, simplex: bool =
         atomic_write_bytes(out, blob)
         return printed
     copy, problems = _check(draft, kind, draft_mode=draft_mode, simplex=simplex, today=today)
+    fingerprint = copy.fingerprint()
+    if consume:
+        draft.files.clear()  # the copy holds them until they are prepared
     render = _pdf_renderer()
     with atomic_writer(out) as fh:  # the merged PDF goes to the file as it is written
-        pages = render.write_document(copy, fh, draft_mode=draft_mode, simplex=simplex)
-    return Printed(kind, copy.fingerprint(), pages, problems)
+        pages = render.write_document(copy, fh, draft_mode=draft_mode, simplex=simplex, release_files=consume)
+    return Printed(kind, fingerprint, pages, problems)

@@ -240,7 +240,8 @@ def _prepare(draft: Draft, draft_mode: bool) -> list[Prepared]:
         except ValueError as exc:
             out.append(_fail(item, f"文件无法读取或无法安全处理（{exc}）", draft_mode))
             continue
-        item.kind, item.data = verdict.kind, data
+        # a PDF prints from its sanitised copy: the original's bytes are not kept (issue 13)
+        item.kind, item.data = verdict.kind, (None if verdict.kind == "pdf" else data)
         out.append(item)
     if any(item.kind == "pdf" for item in out):
         # pypdf's readers and writers refer to themselves in cycles: without a collection the

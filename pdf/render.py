@@ -22,8 +22,9 @@ from typing import BinaryIO
 
 from forms.about import program_version
 from forms.display import DRAFT_MARK, FINGERPRINT_LABEL
-from forms.draft import Draft
+from forms.draft import Draft, fingerprint_of
 from forms.fsutil import atomic_writer
+from forms.validate import let_go_of_files
 from pdf import layout
 from pdf.grid import FALLBACK_DATE
 from pdf.merge import AttachmentError, Prepared, merge_pdf_attachments, prepare_attachments, write_merged
@@ -68,14 +69,15 @@ def _pdf_date(draft: Draft) -> str:
     return f"D:{date:%Y%m%d}000000{TIMEZONE}"
 
 
-def _doc_setup(draft: Draft, *, simplex: bool, draft_mode: bool):
-    """Document-level settings, applied to the canvas before the first page."""
+def _doc_setup(draft: Draft, canonical: str, *, simplex: bool, draft_mode: bool):
+    """Document-level settings, applied to the canvas before the first page; ``canonical`` is
+    the draft's :meth:`~forms.draft.Draft.canonical_json`."""
     form = draft.form
     unit = draft.unit_name
-    fingerprint = draft.fingerprint()
+    fingerprint = fingerprint_of(canonical)
     pdf_date = _pdf_date(draft)
     identity = hashlib.sha256(
-        f"{draft.canonical_json()}|simplex={simplex}|draft={draft_mode}|{version()}".encode()
+        f"{canonical}|simplex={simplex}|draft={draft_mode}|{version()}".encode()
     ).hexdigest()
 
     def setup(canv) -> None:
@@ -102,27 +104,37 @@ def render_document(draft: Draft, *, draft_mode: bool = False, simplex: bool = F
     return RenderResult(merge_pdf_attachments(pdf, marks.slots, prepared), marks, prepared)
 
 
-def write_document(draft: Draft, out: BinaryIO, *, draft_mode: bool = False, simplex: bool = False) -> int:
+def write_document(draft: Draft, out: BinaryIO, *, draft_mode: bool = False, simplex: bool = False,
+                   release_files: bool = False) -> int:
     """:func:`render_document` written to ``out`` (a file open for binary writing); returns the
     page count. With attachments the merged document goes to the file as it is written instead
-    of being held in memory once more as bytes (issue 13)."""
-    pdf, marks, prepared = _laid_out(draft, draft_mode=draft_mode, simplex=simplex)
+    of being held in memory once more as bytes (issue 13).
+
+    ``release_files``: the caller hands ``draft`` over and reads it no more; its attachment files
+    are let go (:func:`forms.validate.let_go_of_files`) once prepared for the merge, so that a
+    one-shot print does not hold every attachment twice while it lays out the pages."""
+    pdf, marks, prepared = _laid_out(draft, draft_mode=draft_mode, simplex=simplex, release_files=release_files)
     write_merged(pdf, marks.slots, prepared, out)
     return len(marks.page_kinds)
 
 
-def _laid_out(draft: Draft, *, draft_mode: bool, simplex: bool) -> tuple[bytes, layout.Marks, list[Prepared]]:
+def _laid_out(draft: Draft, *, draft_mode: bool, simplex: bool,
+              release_files: bool = False) -> tuple[bytes, layout.Marks, list[Prepared]]:
     """The reportlab output (placeholder pages where attachment pages go), the marks and the
     prepared attachments, ready for the merge."""
+    canonical = draft.canonical_json()  # the files' too: taken before they may be let go
+    fingerprint = fingerprint_of(canonical)
     prepared = prepare_attachments(draft, draft_mode=draft_mode)
+    if release_files:
+        let_go_of_files(draft)
     ctx = Context(draft, styles(), simplex, prepared)
     marks = layout.Marks()
     compiled_by = next((p.get("compiled_by", "") for p in draft.form.parts if p["kind"] == "cover"), "")
-    settings = PageSettings(simplex=simplex, draft_mode=draft_mode, fingerprint=draft.fingerprint(),
+    settings = PageSettings(simplex=simplex, draft_mode=draft_mode, fingerprint=fingerprint,
                             compiled_by=compiled_by)
     buf = io.BytesIO()
     doc = ShenbaoDoc(buf, settings=settings, marks=marks,
-                     doc_setup=_doc_setup(draft, simplex=simplex, draft_mode=draft_mode),
+                     doc_setup=_doc_setup(draft, canonical, simplex=simplex, draft_mode=draft_mode),
                      lang="zh-CN")
     doc.build(story(ctx), canvasmaker=partial(FooterCanvas, settings=settings, marks=marks))
     for item in prepared:

@@ -74,7 +74,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     _check_output_folder(target)
     draft = load_input(Path(args.file), passphrase(args))
     try:
-        printed = export(draft, target, draft_mode=args.draft, simplex=args.simplex)
+        # one print, then the process ends: the attachments' bytes are let go once prepared
+        printed = export(draft, target, draft_mode=args.draft, simplex=args.simplex, consume=True)
     except RenderRefused as exc:
         errors = tuple(getattr(exc, "problems", ()) or ())
         if errors:
