@@ -143,7 +143,8 @@ def export(draft: Draft, out: Path, *, draft_mode: bool = False, simplex: bool =
     ``consume``: the caller prints ``draft`` once and reads it no more (the command line). Its
     attachment files are then emptied after the check, and the printed copy's once they are
     prepared for the merge: a PDF print of large attachments does not hold them twice while it
-    lays out the pages (issue 13). Without it ``draft`` is left as it was.
+    lays out the pages (issue 13). A Word export keeps them (its attachments are listed, not
+    merged). Without it ``draft`` is left as it was.
     """
     out = Path(out)
     kind = kind_of(out)
