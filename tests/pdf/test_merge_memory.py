@@ -224,21 +224,22 @@ def test_the_layout_is_copied_byte_for_byte_and_the_merge_checks_with_qpdf(tmp_p
     run("qpdf", "--check", path)
 
 
-_PRINT_AND_LIST_MODULES = """
+# Runs ``python main.py render DRAFT -o OUT`` in a fresh interpreter, after a probe's set-up.
+_RENDER = """
 import runpy, sys
+{before}
 sys.argv = ["main.py", "render", sys.argv[1], "-o", sys.argv[2]]
 try:
     runpy.run_path("main.py", run_name="__main__")
 except SystemExit as end:
     assert not end.code, end.code
-print(" ".join(sorted(sys.modules)))
+{after}
 """
 
 
-def test_a_print_with_pdf_attachments_loads_no_cryptography_backend(tmp_path, root):
-    """Checking, sanitising and merging PDF attachments decrypt nothing, so ``render`` runs
-    without pypdf's cryptography backend (≈6 MB resident, forms/__init__.py) — and the printout
-    is complete."""
+def _render_command(tmp_path, root, *, before: str = "", after: str) -> tuple[str, object]:
+    """Print a draft with two scanned PDF attachments through the command line; the last line
+    it printed (``after``'s) and the printout's path."""
     from forms.draft import dump_draft_json
 
     draft = _draft(2)
@@ -247,10 +248,19 @@ def test_a_print_with_pdf_attachments_loads_no_cryptography_backend(tmp_path, ro
     for name, blob in draft.files.items():
         (tmp_path / name).write_bytes(blob)
     out = tmp_path / "printed.pdf"
-    done = subprocess.run([sys.executable, "-c", _PRINT_AND_LIST_MODULES, str(source), str(out)],
+    code = _RENDER.format(before=before, after=after)
+    done = subprocess.run([sys.executable, "-c", code, str(source), str(out)],
                           capture_output=True, text=True, cwd=root, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
-    modules = set(done.stdout.split())
+    return done.stdout.splitlines()[-1], out
+
+
+def test_a_print_with_pdf_attachments_loads_no_cryptography_backend(tmp_path, root):
+    """Checking, sanitising and merging PDF attachments decrypt nothing, so ``render`` runs
+    without pypdf's cryptography backend (≈6 MB resident, forms/__init__.py) — and the printout
+    is complete."""
+    listed, out = _render_command(tmp_path, root, after='print(" ".join(sorted(sys.modules)))')
+    modules = set(listed.split())
     assert {"pypdf", "pdf.sanitize", "pdf.merge"} <= modules  # the attachments were handled
     assert not {m for m in modules if m.split(".")[0] == "cryptography"}
     texts = "".join(page.extract_text() for page in PdfReader(out).pages)
@@ -290,8 +300,7 @@ def test_a_one_shot_print_lets_go_of_the_attachment_files_before_the_layout(tmp_
     assert (tmp_path / "given.pdf").read_bytes() == (tmp_path / "kept.pdf").read_bytes()
 
 
-_PRINT_AND_COUNT_FILES = """
-import runpy, sys
+_COUNT_FILES_AT_THE_LAYOUT = """
 import pdf.render
 from forms.validate import _INSPECTED
 seen = []
@@ -300,26 +309,11 @@ def story(ctx):
     seen.append((len(ctx.draft.files), len(_INSPECTED._seen), len(ctx.attachments)))
     return real_story(ctx)
 pdf.render.story = story
-sys.argv = ["main.py", "render", sys.argv[1], "-o", sys.argv[2]]
-try:
-    runpy.run_path("main.py", run_name="__main__")
-except SystemExit as end:
-    assert not end.code, end.code
-print(seen)
 """
 
 
 def test_the_render_command_prints_its_draft_once_and_lets_go_of_the_files(tmp_path, root):
     """``python main.py render`` hands its draft over to the print (consume): at the layout no
     file is held by the printed draft or the validation memo."""
-    from forms.draft import dump_draft_json
-
-    draft = _draft(2)
-    source = tmp_path / "draft.json"
-    source.write_text(dump_draft_json(draft), encoding="utf-8")
-    for name, blob in draft.files.items():
-        (tmp_path / name).write_bytes(blob)
-    done = subprocess.run([sys.executable, "-c", _PRINT_AND_COUNT_FILES, str(source), str(tmp_path / "out.pdf")],
-                          capture_output=True, text=True, cwd=root, check=False, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "[(0, 0, 2)]"  # files, memo entries, attachments
+    seen, _ = _render_command(tmp_path, root, before=_COUNT_FILES_AT_THE_LAYOUT, after="print(seen)")
+    assert seen == "[(0, 0, 2)]"  # files, memo entries, attachments
