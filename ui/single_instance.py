@@ -12,47 +12,22 @@ paths; an empty list only asks the window to come to the front). The receiver an
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import json
 import os
-import re
 import struct
 import sys
-from pathlib import Path
+import time
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from forms.store import default_store_path
+from ui.instance_lock import server_name
+
+__all__ = ["ACK", "InstanceServer", "hand_over", "server_name", "someone_listens"]
 
 ACK = b"\x06"
 MAX_MESSAGE = 1 << 20          # 1 MiB of paths is far beyond any real double-click
 _HEADER = struct.Struct(">I")
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError, ImportError):  # no user name in the environment, no passwd entry
-        return os.environ.get("USERNAME") or os.environ.get("USER") or "user"
-
-
-def server_name(store_path: str | os.PathLike | None = None) -> str:
-    """The server name for this user and store.
-
-    Named pipes on Windows and socket files in the temporary folder are visible machine-wide, so
-    the name holds the user name (readable part) and a hash of user, domain and store path (the
-    part that makes it unique). The store is ``store_path``, else ``SHENBAO_DB``, else the
-    per-user default (forms.store.default_store_path); two editors on different stores do not
-    hand files to each other.
-    """
-    user = _user()
-    store = str(Path(store_path if store_path is not None else default_store_path()).resolve())
-    key = "\0".join((user, os.environ.get("USERDOMAIN", ""), store))
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-    readable = re.sub(r"[^A-Za-z0-9_-]", "", user)[:24] or "user"
-    return f"shenbao-{readable}-{digest}"
 
 
 def _frame(paths: list[str]) -> bytes:
@@ -70,17 +45,32 @@ def _allow_foreground() -> None:
 
 
 def hand_over(paths: list[str], timeout_ms: int = 2000, *, store_path: str | os.PathLike | None = None,
-              name: str | None = None) -> bool:
+              name: str | None = None, wait_ms: int = 0) -> bool:
     """Pass ``paths`` to a running editor; True if one took them, False if none answers.
 
-    Relative paths are made absolute here: the running editor has its own working folder.
+    ``wait_ms``: how long to keep trying while nobody listens yet — an editor that holds the
+    store's lock (ui.instance_lock) starts listening only once its window is ready. Relative
+    paths are made absolute here: the running editor has its own working folder.
     """
     message = _frame([os.path.abspath(p) for p in paths])
+    name = name or server_name(store_path)
+    deadline = time.monotonic() + wait_ms / 1000
+    while True:
+        sent = _send(message, name, timeout_ms)
+        if sent is not None:  # connected: the editor answered, or failed after taking the message
+            return sent
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+
+
+def _send(message: bytes, name: str, timeout_ms: int) -> bool | None:
+    """True: acknowledged; False: connected but not acknowledged; None: nobody listens."""
     sock = QLocalSocket()
-    sock.connectToServer(name or server_name(store_path))
+    sock.connectToServer(name)
     try:
         if not sock.waitForConnected(timeout_ms):
-            return False
+            return None
         _allow_foreground()
         sock.write(message)
         if not sock.waitForBytesWritten(timeout_ms):

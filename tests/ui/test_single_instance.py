@@ -249,3 +249,108 @@ def test_second_main_py_hands_a_draft_file_to_the_running_editor(tmp_path: Path)
         first.kill()
         first.wait(TIMEOUT)
         first.stderr.close()
+
+
+# --------------------------------------------------------------------------- the store's lock
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from PySide6.QtCore import QCoreApplication
+    from ui.instance_lock import EditorLock, Primacy
+
+    app = QCoreApplication(sys.argv)
+    lock = EditorLock(sys.argv[1])
+    print(lock.acquire().value, flush=True)
+    time.sleep(TIMEOUT_S)
+    """
+).replace("TIMEOUT_S", str(TIMEOUT))
+
+
+def test_the_first_editor_takes_the_lock_and_a_second_finds_it_taken(tmp_path: Path) -> None:
+    from ui.instance_lock import EditorLock, Primacy
+
+    store = tmp_path / "drafts.sqlite3"
+    first, second = EditorLock(store), EditorLock(store)
+    try:
+        assert first.acquire() is Primacy.FIRST
+        assert first.holder() == os.getpid()
+        assert second.acquire() is Primacy.TAKEN
+        assert EditorLock(tmp_path / "other.sqlite3").acquire() is Primacy.FIRST  # per store
+        first.release()
+        assert second.acquire() is Primacy.FIRST
+    finally:
+        first.release()
+        second.release()
+
+
+def test_the_lock_of_a_killed_editor_is_taken_over(tmp_path: Path) -> None:
+    """A crashed or killed editor leaves its lock file: the next start must not wait for it."""
+    from ui.instance_lock import EditorLock, Primacy
+
+    store = tmp_path / "drafts.sqlite3"
+    script = tmp_path / "holder.py"
+    script.write_text(HOLDER, encoding="utf-8")
+    holder = python(str(script), str(store))
+    try:
+        assert holder.stdout.readline().strip() == "first", holder.stderr.read()
+        lock = EditorLock(store)
+        assert lock.acquire() is Primacy.TAKEN
+        assert lock.holder() == holder.pid
+    finally:
+        holder.kill()
+        holder.wait(TIMEOUT)
+        holder.stdout.close()
+        holder.stderr.close()
+    assert lock.path.exists()  # left behind by the killed process
+    assert lock.acquire() is Primacy.FIRST
+    assert lock.holder() == os.getpid()
+    lock.release()
+
+
+def test_an_editor_listens_once_its_window_is_ready_and_lets_go_when_closed(qtbot, qapp, tmp_path: Path) -> None:
+    from ui.app import open_editor
+    from ui.instance_lock import EditorLock, Primacy
+
+    store = tmp_path / "drafts.sqlite3"
+    editor = open_editor(qapp, [], store_path=store)
+    qtbot.addWidget(editor.window)
+    try:
+        assert not editor.window.is_ready()
+        assert editor.instance.server is None  # QtNetwork is not on the way to the first window
+        assert EditorLock(store).acquire() is Primacy.TAKEN
+        editor.window.show()
+        qtbot.waitUntil(editor.window.is_ready, timeout=TIMEOUT * 1000)
+        assert editor.instance.server is not None
+        assert someone_listens(server_name(store))
+    finally:
+        editor.window.close()
+        editor.close()
+    assert not someone_listens(server_name(store))
+    again = EditorLock(store)
+    assert again.acquire() is Primacy.FIRST
+    again.release()
+
+
+DELAYED_RECEIVER = RECEIVER.replace("if not server.listen():", "import time; time.sleep(1.5)\nif not server.listen():")
+
+
+def test_a_second_start_waits_for_a_first_editor_that_is_not_listening_yet(tmp_path: Path) -> None:
+    """The first editor listens only once its window is ready: a start in between must wait."""
+    name = f"shenbao-test-late-{os.getpid()}"
+    script = tmp_path / "late_receiver.py"
+    script.write_text(DELAYED_RECEIVER, encoding="utf-8")
+    first = python(str(script), name)
+    try:
+        assert not someone_listens(name, 200)
+        assert hand_over([str(tmp_path / "early.shenbao")], name=name) is False  # without waiting
+        assert hand_over([str(tmp_path / "late.shenbao")], name=name, wait_ms=TIMEOUT * 1000) is True
+        assert first.stdout.readline().strip() == "READY", first.stderr.read()
+        assert json.loads(first.stdout.readline()) == [str(tmp_path / "late.shenbao")]
+        assert first.wait(TIMEOUT) == 0
+    finally:
+        if first.poll() is None:
+            first.kill()
+        first.wait(TIMEOUT)
+        first.stdout.close()
+        first.stderr.close()
