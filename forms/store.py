@@ -88,7 +88,6 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -153,6 +152,14 @@ def checked_store_path(raw: str | os.PathLike) -> Path:
         raise StoreError(f"草稿库路径 {path} 是一个指向不存在位置的链接，已拒绝。请给出草稿库文件本身的路径。")
     return path
 
+
+
+def _new_id() -> str:
+    """A new draft ID. ``uuid`` (which loads ``platform``) is imported here, not at the editor's
+    start, which only opens drafts that exist."""
+    import uuid
+
+    return str(uuid.uuid4())
 
 class NoSuchDraft(StoreError):
     """No draft (or revision) with that id."""
@@ -421,7 +428,7 @@ class Store:
 
     def create(self, draft: Draft, reason: str = "新建") -> str:
         """Store a new draft; returns its id (a UUID string)."""
-        return self._insert(draft, str(uuid.uuid4()), reason)[0]
+        return self._insert(draft, _new_id(), reason)[0]
 
     def _insert(self, draft: Draft, draft_id: str, reason: str, origin_id: str | None = None,
                 personal_removed: bool = False) -> tuple[str, bool]:
@@ -434,7 +441,7 @@ class Store:
             taken = conn.execute("SELECT 1 FROM drafts WHERE id = ?", (draft_id,)).fetchone() is not None
             if taken:
                 reason = f"{reason}（与已有草稿 {draft_id} 同源，另存为新草稿）"
-                draft_id = str(uuid.uuid4())
+                draft_id = _new_id()
             conn.execute(
                 "INSERT INTO drafts (id, form_id, data, created, updated, deleted_at, origin_id, "
                 "personal_removed, unit_name, problem_count, error_count, content_hash) "
@@ -649,7 +656,7 @@ class Store:
 
     def duplicate(self, draft_id: str) -> str:
         """A copy of the draft under a new id (history starts afresh with one revision)."""
-        return self._insert(self.load(draft_id), str(uuid.uuid4()), f"复制自草稿 {draft_id}")[0]
+        return self._insert(self.load(draft_id), _new_id(), f"复制自草稿 {draft_id}")[0]
 
     def delete(self, draft_id: str) -> None:
         """Move the draft to the trash (restorable for :data:`TRASH_DAYS` days)."""
@@ -762,7 +769,7 @@ class Store:
         from forms.draftfile import is_uuid
 
         original = original_id if is_uuid(original_id) else None
-        new_id, taken = self._insert(draft, original or str(uuid.uuid4()), reason, origin_id=original,
+        new_id, taken = self._insert(draft, original or _new_id(), reason, origin_id=original,
                                      personal_removed=personal_removed)
         return ImportResult(draft_id=new_id, original_id=original or "", conflict=taken,
                             personal_removed=personal_removed)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from forms.store import Store, StoreError
 from ui.gcguard import MainThreadCollector
@@ -143,6 +143,8 @@ def run(paths: list[str], *, store_path: Path | None = None) -> int:
     try:
         editor = open_editor(app, paths, store_path=store_path)
     except StoreError as exc:
+        from PySide6.QtWidgets import QMessageBox  # its enums only when needed
+
         QMessageBox.critical(None, APP_TITLE, str(exc))
         return 2
     if editor is None:

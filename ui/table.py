@@ -10,12 +10,20 @@ position (the vertical header), never stored.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -69,12 +77,16 @@ def parse_block(text: str) -> list[list[str]]:
     text = text.removesuffix("\n")
     if not text:
         return []
+    import csv  # only for the clipboard, not on the way to the first window
+
     return [row for row in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')]
 
 
 def format_block(rows: list[list[str]]) -> str:
     """Cells as Excel puts them on the clipboard (quoted where needed, CRLF rows)."""
     out = io.StringIO()
+    import csv
+
     writer = csv.writer(out, delimiter="\t", quotechar='"', lineterminator="\r\n",
                         quoting=csv.QUOTE_MINIMAL)
     writer.writerows(rows)

@@ -119,3 +119,61 @@ def test_focus_before_ready_builds_the_part_on_demand_and_the_last_field_gets_fo
     window.open_last(lazy=True)
     assert window.focus_path("capability")  # a part not built yet: built at once
     assert window.findChild(QPlainTextEdit, "capability") is not None
+
+
+# What the first window waits for (issue 13, the editor's start): the start loads neither the
+# local-socket server (QtNetwork: the first editor listens once its window is ready) nor modules
+# only a later action needs. A fresh interpreter starts as main.py does, with a stored draft.
+START_PROBE = """
+import json, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from ui import cli
+request = cli.editor_request(["--db", sys.argv[1]])
+from PySide6.QtCore import QSettings, QTimer
+from ui.app import make_application, open_editor
+app = make_application()
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, sys.argv[2])
+editor = open_editor(app, request.paths, store_path=request.store_path)
+editor.window.show()
+report = {}
+def shown():
+    report["shown"] = sorted(m for m, mod in sys.modules.items() if mod is not None)
+    editor.window.when_ready(ready)
+def ready():
+    report["ready"] = sorted(m for m, mod in sys.modules.items() if mod is not None)
+    print(json.dumps(report))
+    app.quit()
+QTimer.singleShot(0, shown)
+QTimer.singleShot(60000, app.quit)
+app.exec()
+editor.close()
+"""
+
+NOT_ON_THE_WAY = {
+    "PySide6.QtNetwork": "the single-instance server (it listens once the window is ready)",
+    "uuid": "a new draft's ID (brings platform); the start opens a stored draft",
+    "csv": "copying and pasting table cells",
+}
+
+
+def test_the_start_to_the_first_window_loads_no_network_and_nothing_a_later_action_needs(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.drafts import maximal_draft
+
+    root = Path(__file__).resolve().parents[2]
+    with Store(tmp_path / "drafts.sqlite3") as store:
+        store.create(maximal_draft())
+    env = dict(os.environ, PYTHONPATH=str(root))
+    done = subprocess.run([sys.executable, "-c", START_PROBE, str(tmp_path / "drafts.sqlite3"), str(tmp_path)],
+                          cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120,
+                          check=True)
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    loaded_at_first = set(report["shown"]) & set(NOT_ON_THE_WAY)
+    assert not loaded_at_first, {m: NOT_ON_THE_WAY[m] for m in loaded_at_first}
+    assert "PySide6.QtNetwork" in report["ready"]  # ... and the editor does listen once ready
