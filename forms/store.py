@@ -153,13 +153,13 @@ def checked_store_path(raw: str | os.PathLike) -> Path:
     return path
 
 
-
 def _new_id() -> str:
     """A new draft ID. ``uuid`` (which loads ``platform``) is imported here, not at the editor's
     start, which only opens drafts that exist."""
     import uuid
 
     return str(uuid.uuid4())
+
 
 class NoSuchDraft(StoreError):
     """No draft (or revision) with that id."""
