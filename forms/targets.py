@@ -61,8 +61,7 @@ def parse_figure(text: str, indicator: Indicator) -> Decimal | None:
     """The figure typed for ``indicator``; None when empty. Full-width digits, thousands
     separators, spaces and a trailing unit (次, 件, 万元) are accepted."""
     raw = _SEPARATORS.sub("", unicodedata.normalize("NFKC", strip_invisible(text or "")))
-    if raw.endswith(indicator.unit):
-        raw = raw[: -len(indicator.unit)]
+    raw = raw.removesuffix(indicator.unit)
     if not raw:
         return None
     if len(raw) > MAX_TEXT or not re.fullmatch(r"[0-9]+(\.[0-9]+)?|\.[0-9]+", raw):
