@@ -61,6 +61,7 @@ ACTIONS: dict[str, tuple[str, QKeySequence | str | None, str | None]] = {
     "import": ("导入草稿…", None, "import_files"),
     "history": ("历史版本…", None, "history"),
     "guide": ("申报指南", "F1", None),
+    "targets": ("绩效目标计算器…", None, "targets"),
 }
 
 
@@ -168,6 +169,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(a["redo"])
         self.view_menu = self.menuBar().addMenu("视图(&V)")
         self.view_menu.addAction(self.problems_panel.toggleViewAction())
+        tools_menu = self.menuBar().addMenu("工具(&T)")
+        tools_menu.addAction(a["targets"])
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(a["guide"])
         toolbar = self.addToolBar("常用")
@@ -220,6 +223,9 @@ class MainWindow(QMainWindow):
 
     def _on_action_history_triggered(self) -> None:
         self._operation("history")
+
+    def _on_action_targets_triggered(self) -> None:
+        self._operation("targets")
 
     def _on_action_guide_triggered(self) -> None:
         self.guide_panel.setVisible(not self.guide_panel.isVisible())

@@ -2,7 +2,8 @@
 
 Each opens its dialog or flow from its own module and returns it (tests and the screenshot
 script hold on to it): 打印预览 (:mod:`ui.preview`), 打印 (:mod:`ui.printing`), 导出 PDF / Word
-(:mod:`ui.exporting`), 发送给同事 and 导入 (:mod:`ui.share`), 历史版本 (:mod:`ui.history`).
+(:mod:`ui.exporting`), 发送给同事 and 导入 (:mod:`ui.share`), 历史版本 (:mod:`ui.history`),
+绩效目标计算器 (:mod:`ui.targets`).
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ def history(window):
     from ui.history import open_history
 
     return open_history(window.session, window)
+
+
+def targets(window):
+    from ui.targets import open_targets
+
+    return open_targets(window.session, window, focus=window.focus_path)
 
 
 def save_screenshots(window, out_dir) -> list[Path]:

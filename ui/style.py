@@ -12,6 +12,7 @@ QLabel#hint, QLabel[muted="true"] { color: #6b7280; }
 QLabel#message[problem="error"] { color: #b42318; }
 QLabel#message[problem="warning"] { color: #8a5a00; }
 QLabel[problem="error"] { color: #b42318; }
+QLabel[status="ok"] { color: #067647; }
 QFrame#sheet { border-top: 1px solid #555; border-left: 1px solid #555; }
 QFrame[cell="label"] { background: #f4f5f7; border-right: 1px solid #555; border-bottom: 1px solid #555; }
 QFrame[cell="field"], QFrame[cell="blank"] { background: #ffffff; border-right: 1px solid #555; border-bottom: 1px solid #555; }
