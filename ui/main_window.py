@@ -61,6 +61,7 @@ ACTIONS: dict[str, tuple[str, QKeySequence | str | None, str | None]] = {
     "import": ("导入草稿…", None, "import_files"),
     "history": ("历史版本…", None, "history"),
     "guide": ("申报指南", "F1", None),
+    "eligibility": ("申报条件自查…", None, "eligibility"),
     "targets": ("绩效目标计算器…", None, "targets"),
 }
 
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu("视图(&V)")
         self.view_menu.addAction(self.problems_panel.toggleViewAction())
         tools_menu = self.menuBar().addMenu("工具(&T)")
+        tools_menu.addAction(a["eligibility"])
         tools_menu.addAction(a["targets"])
         help_menu = self.menuBar().addMenu("帮助(&H)")
         help_menu.addAction(a["guide"])
@@ -223,6 +225,9 @@ class MainWindow(QMainWindow):
 
     def _on_action_history_triggered(self) -> None:
         self._operation("history")
+
+    def _on_action_eligibility_triggered(self) -> None:
+        self._operation("eligibility")
 
     def _on_action_targets_triggered(self) -> None:
         self._operation("targets")

@@ -3,7 +3,7 @@
 Each opens its dialog or flow from its own module and returns it (tests and the screenshot
 script hold on to it): 打印预览 (:mod:`ui.preview`), 打印 (:mod:`ui.printing`), 导出 PDF / Word
 (:mod:`ui.exporting`), 发送给同事 and 导入 (:mod:`ui.share`), 历史版本 (:mod:`ui.history`),
-绩效目标计算器 (:mod:`ui.targets`).
+申报条件自查 (:mod:`ui.eligibility`), 绩效目标计算器 (:mod:`ui.targets`).
 """
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ def history(window):
     from ui.history import open_history
 
     return open_history(window.session, window)
+
+
+def eligibility(window):
+    from ui.eligibility import open_eligibility
+
+    return open_eligibility(window.session, window, focus=window.focus_path)
 
 
 def targets(window):
