@@ -1,5 +1,5 @@
-"""Screenshots of the preview, the print-blocked dialog, the compare view, the history and the
-attachments page, for ``python -m ui.screenshots`` (through ``ui.operations.save_screenshots``).
+"""Screenshots of the preview, the print-blocked dialog, the compare view, the history, the
+attachments page, the 申报条件自查 and the 绩效目标计算器, for ``python -m ui.screenshots`` (through ``ui.operations.save_screenshots``).
 
 Runs on a window with the sample open on a scratch store (the screenshot script's): the history
 shot saves two revisions into it; nothing else is changed for good.
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -123,6 +123,32 @@ def history_shot(window, out_dir: Path) -> Path:
     return path
 
 
+def helper_shots(window, out_dir: Path) -> list[Path]:
+    """申报条件自查 with some answers given, and the 绩效目标计算器 with one short target (neither
+    writes into the draft; their answers go to the screenshot script's scratch settings)."""
+    from ui.eligibility import EligibilityDialog
+    from ui.targets import TargetsDialog
+
+    check = EligibilityDialog(window.session, window)
+    for key, answer in (("legal_person", "是"), ("rd_investment", "是"), ("rd_team", "是")):
+        check.controls[key].setCurrentText(answer)
+    check.show()
+    paths = [_save(check, out_dir / "eligibility.png")]
+    check.close()
+    check.deleteLater()
+    calculator = TargetsDialog(window.session, window)
+    for (key, column), text in {("deals", "base"): "12", ("patents", "base"): "35", ("amount", "base"): "1250.5",
+                                ("received", "base"): "980"}.items():
+        calculator.inputs[(key, column)].setText(text)
+    calculator.fill_minimums()
+    calculator.inputs[("amount", "2023")].setText("2000")
+    calculator.show()
+    paths.append(_save(calculator, out_dir / "targets.png"))
+    calculator.close()
+    calculator.deleteLater()
+    return paths
+
+
 def attachments_shot(window, out_dir: Path) -> Path:
     from ui.attachments_page import AttachmentsPage
 
@@ -138,4 +164,4 @@ def attachments_shot(window, out_dir: Path) -> Path:
 def save_all(window, out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     return [*preview_shots(window, out_dir), print_blocked_shot(window, out_dir), compare_shot(window, out_dir),
-            history_shot(window, out_dir), attachments_shot(window, out_dir)]
+            history_shot(window, out_dir), attachments_shot(window, out_dir), *helper_shots(window, out_dir)]
