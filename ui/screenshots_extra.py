@@ -1,5 +1,6 @@
 """Screenshots of the preview, the print-blocked dialog, the compare view, the history, the
-attachments page, the 申报条件自查 and the 绩效目标计算器, for ``python -m ui.screenshots`` (through ``ui.operations.save_screenshots``).
+attachments page, the 申报条件自查 and the 绩效目标计算器, for ``python -m ui.screenshots``
+(through ``ui.operations.save_screenshots``).
 
 Runs on a window with the sample open on a scratch store (the screenshot script's): the history
 shot saves two revisions into it; nothing else is changed for good.
