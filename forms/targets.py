@@ -16,7 +16,6 @@ target that falls short. Minimum targets are rounded up (不少于): whole numbe
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
@@ -54,20 +53,31 @@ class FigureError(ValueError):
     """A figure that cannot be read; the message is for the clerk."""
 
 
-_SEPARATORS = re.compile(r"[\s,_'’]")
+#: Full-width digits, point, comma and space as half-width ones. Only these: NFKC would also
+#: turn superscript and circled digits into digits (10² → 102, ①② → 12).
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．，　", "0123456789., ")
+_MINUS = "-−－﹣"
+_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?")
+_PLAIN = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 
 
 def parse_figure(text: str, indicator: Indicator) -> Decimal | None:
-    """The figure typed for ``indicator``; None when empty. Full-width digits, thousands
-    separators, spaces and a trailing unit (次, 件, 万元) are accepted."""
-    raw = _SEPARATORS.sub("", unicodedata.normalize("NFKC", strip_invisible(text or "")))
-    raw = raw.removesuffix(indicator.unit)
+    """The figure typed for ``indicator``; None when empty. Full-width digits, spaces, commas
+    between groups of three digits and a trailing unit (次, 件, 万元) are accepted."""
+    raw = re.sub(r"\s", "", strip_invisible(text or "").translate(_HALF_WIDTH)).removesuffix(indicator.unit)
     if not raw:
         return None
-    if len(raw) > MAX_TEXT or not re.fullmatch(r"[0-9]+(\.[0-9]+)?|\.[0-9]+", raw):
-        if raw.startswith("-"):
-            raise FigureError("不能为负数")
-        raise FigureError(f"“{text.strip()[:MAX_TEXT]}”不是数字" if len(raw) <= MAX_TEXT else "数字过长")
+    shown_text = text.strip()[:MAX_TEXT]
+    if len(raw) > MAX_TEXT:
+        raise FigureError("数字过长")
+    if raw[0] in _MINUS:
+        raise FigureError("不能为负数")
+    if "," in raw:
+        if not _GROUPED.fullmatch(raw):
+            raise FigureError(f"“{shown_text}”不是数字（千位分隔的逗号应每三位一个）")
+        raw = raw.replace(",", "")
+    if not _PLAIN.fullmatch(raw):
+        raise FigureError(f"“{shown_text}”不是数字")
     try:
         value = Decimal(raw)
     except InvalidOperation:  # the pattern admits only plain decimals; kept for safety
@@ -138,11 +148,12 @@ def assess(indicator: Indicator, base: Decimal | None, targets: tuple[Decimal | 
     if base == 0:
         return result(ZERO_BASE, f"{BASE_YEAR}年为 0，年均增幅无法计算；目标大于 0 即为增长")
     assert minimums is not None
-    need = "，".join(f"{year}年不少于{show(m, indicator)}" for year, m in zip(YEARS, minimums))
+    least = f"{YEARS[-1]}年不少于{show(minimums[-1], indicator)}"
     if last is None:
         if first is None:
-            return result(INCOMPLETE, f"按年均增幅 30% 计：{need}")
-        return result(INCOMPLETE, f"请填写{YEARS[-1]}年目标（{need}）")
+            return result(INCOMPLETE, f"按年均增幅 30% 计：{least}（每年增长 30% 时，"
+                                      f"{YEARS[0]}年为{show(minimums[0], indicator)}）")
+        return result(INCOMPLETE, f"请填写{YEARS[-1]}年目标（{least}）")
     growth = average_growth(base, last)
     assert growth is not None
     if last < base * (1 + MIN_GROWTH) ** len(YEARS):
@@ -165,7 +176,8 @@ def summary_text(assessments: list[Assessment]) -> str:
     for a in complete:
         ind = a.indicator
         years = "、".join(f"{year}年的{show(t, ind)}" for year, t in zip(YEARS, a.targets))
-        clause = f"{ind.label}由{show(a.base, ind)}增至{years}"
+        rises = all(target > a.base for target in a.targets)
+        clause = f"{ind.label}由{show(a.base, ind)}{'增至' if rises else '变为'}{years}"
         if a.growth is not None:
             clause += f"，年均增幅{percent(a.growth)}"
         clauses.append(clause)

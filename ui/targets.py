@@ -2,8 +2,10 @@
 
 A table of the guide's four indicators (forms.targets): the clerk types the 2021 figure and the
 targets they plan for 2022 and 2023; each row says at once whether the target reaches the
-guide's average growth, and by how much it falls short. 按30%补足目标 fills the targets that are
-empty or too low with the least figures that reach it (a higher target the clerk chose stays).
+guide's average growth, and by how much it falls short. 按30%补足目标 fills empty targets with
+30 % a year and raises a 2023 target that is too low to the least figure that reaches the average
+(the guide asks for the average, so a 2022 target the clerk set is never changed, nor a higher
+2023 one).
 写入第三部分 puts the 绩效目标 sentence into part 三 (the 工作方案) — replacing the sentence an
 earlier use wrote, else as a new paragraph at its end — as one edit that 撤销 takes back.
 
@@ -95,6 +97,7 @@ class TargetsDialog(QDialog):
                 self.inputs[(indicator.key, column)] = edit
             result = QLabel()
             result.setObjectName(f"targets.{indicator.key}.result")
+            result.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
             result.setWordWrap(True)
             result.setMinimumWidth(260)
             grid.addWidget(result, row, len(headers) - 1)
@@ -108,10 +111,13 @@ class TargetsDialog(QDialog):
         self.summary.setMaximumHeight(110)
         self.count = QLabel()
         self.count.setObjectName("targets.count")
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
+        self.count.setWordWrap(True)
 
         self.fill_button = QPushButton("按30%补足目标")
         self.fill_button.setObjectName("targets.fill")
-        self.fill_button.setToolTip("空着或不足的目标填为年均增幅30%的最低值；已高于最低值的目标不变。")
+        self.fill_button.setToolTip("空着的目标按每年增长30%填入；2023年目标不足年均增幅30%的，提高到最低值。"
+                                    "已填的2022年目标和足够的2023年目标不变。")
         self.fill_button.clicked.connect(self.fill_minimums)
         self.copy_button = QPushButton("复制表述")
         self.copy_button.setObjectName("targets.copy")
@@ -148,7 +154,7 @@ class TargetsDialog(QDialog):
         raw = settings().value(_settings_key(self.session.draft_id), "")
         try:
             saved = json.loads(raw) if isinstance(raw, str) and raw else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # settings edited by hand or damaged
             saved = {}
         if not isinstance(saved, dict):
             return
@@ -210,15 +216,19 @@ class TargetsDialog(QDialog):
             limit = self.session.form.field(PLAN).max_zi
             after = count_zi(with_summary(self.session.get(PLAN) or "", text))
             over = f"，超出 {after - limit} 字，请精简工作方案" if limit and after > limit else ""
-            self.count.setText(f"写入后第三部分共 {after} / {limit} 字{over}")
-            self.count.setProperty("problem", "error" if over else "")
+            short = "、".join(a.indicator.label for a in self.assessments
+                             if a.status == t.SHORT and all(x is not None for x in a.targets))
+            warn = f"。注意：{short}的目标未达到年均增幅30%" if short else ""
+            self.count.setText(f"写入后第三部分共 {after} / {limit} 字{over}{warn}")
+            self.count.setProperty("problem", "error" if over or warn else "")
         else:
             self.count.setText("")
         self.count.style().unpolish(self.count)
         self.count.style().polish(self.count)
 
     def fill_minimums(self) -> None:
-        """Targets that are empty or below the least figure reaching 30 % a year get that figure."""
+        """Empty targets get 30 % a year; a 2023 target below the least figure reaching the average
+        is raised to it. A 2022 target the clerk typed stays (only the average is required)."""
         self._restoring = True
         try:
             for indicator in t.INDICATORS:
@@ -227,9 +237,11 @@ class TargetsDialog(QDialog):
                     continue
                 for column, target, least in zip(COLUMNS[1:], targets, t.minimum_targets(base, indicator)):
                     edit = self.inputs[(indicator.key, column)]
-                    if target is None or target < least:
-                        if target is None and edit.text().strip():
+                    if target is None:
+                        if edit.text().strip():
                             continue  # an unreadable figure is the clerk's to correct, not ours to replace
+                        edit.setText(str(least))
+                    elif column == COLUMNS[-1] and target < least:
                         edit.setText(str(least))
         finally:
             self._restoring = False

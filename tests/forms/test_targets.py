@@ -60,8 +60,10 @@ def test_missing_and_zero_figures_say_what_to_do():
     assert assess(DEALS, None, (None, None)).message == ""
     assert assess(DEALS, None, (D(5), None)).message == "请填写2021年（基数）"
     only_base = assess(DEALS, D(10), (None, None))
-    assert only_base.status == INCOMPLETE and "2022年不少于13次，2023年不少于17次" in only_base.message
-    assert "请填写2023年目标" in assess(DEALS, D(10), (D(13), None)).message
+    # only the average is required: 2022 is said as what 30 % a year gives, not as a floor
+    assert only_base.status == INCOMPLETE
+    assert only_base.message == "按年均增幅 30% 计：2023年不少于17次（每年增长 30% 时，2022年为13次）"
+    assert assess(DEALS, D(10), (D(13), None)).message == "请填写2023年目标（2023年不少于17次）"
     assert assess(DEALS, D(0), (D(1), D(2))).status == ZERO_BASE
     assert "低于2022年" in assess(DEALS, D(10), (D(30), D(20))).message
 
@@ -72,6 +74,8 @@ def test_missing_and_zero_figures_say_what_to_do():
     ("12.50万元", AMOUNT, D("12.50")),
     ("", AMOUNT, None),
     ("\u200b", AMOUNT, None),
+    ("1,234.5", AMOUNT, D("1234.5")),
+    ("1.", DEALS, D(1)),
 ])
 def test_figures_are_read_as_clerks_type_them(text, indicator, expected):
     assert parse_figure(text, indicator) == expected
@@ -83,6 +87,10 @@ def test_figures_are_read_as_clerks_type_them(text, indicator, expected):
     ("abc", AMOUNT, "“abc”不是数字"),
     ("1e5", AMOUNT, "不是数字"),
     ("NaN", AMOUNT, "不是数字"),
+    ("\u22123", DEALS, "不能为负数"),             # U+2212 MINUS SIGN
+    ("12,5", AMOUNT, "千位分隔的逗号应每三位一个"),  # not read as 125
+    ("10²", DEALS, "不是数字"),                    # not read as 102
+    ("①②", DEALS, "不是数字"),                     # not read as 12
     ("2.5", DEALS, "应为整数"),
     ("2.555", AMOUNT, "最多保留 2 位小数"),
     ("9" * 12, AMOUNT, "数字过大"),
@@ -116,4 +124,6 @@ def test_the_summary_claims_thirty_percent_only_when_every_listed_indicator_reac
     short = summary_text([good[0], assess(RECEIVED, D(100), (D(110), D(120)))])
     assert "实际到账金额由100.00万元增至2022年的110.00万元、2023年的120.00万元，年均增幅9.5%" in short
     assert "均不少于30%" not in short
+    falling = summary_text([assess(DEALS, D(100), (D(50), D(10)))])
+    assert "由100次变为2022年的50次、2023年的10次" in falling   # never "增至" a smaller figure
     assert summary_text([assess(DEALS, D(10), (None, None))]) == ""
