@@ -9,8 +9,10 @@ conditions by 申报主体:
   企业，并已经与高校、科研院所建立产学研合作关系，且已形成一批相关专利成果。"
 
 What the draft shows is read from it — where the unit is registered (the 统一社会信用代码's
-division code), how long each 产学研合作单位 has worked with it, whether a partner is a 高校 or
-科研院所 — and each such item names the field to correct. What only the unit knows is asked:
+division code; a code registered by a national authority, 100000, does not tell the city, so
+that case is asked), how long each 产学研合作单位 has worked with it by the year of 申报时间,
+whether a partner is a 高校 or 科研院所 — and each such item names the field to correct. What
+only the unit knows is asked:
 yes / no for the qualitative conditions, a number for the 50 创新主体. Items that want evidence say
 which kind of 附件 carries it and whether the draft has one (填报说明 4). The verdict is the
 clerk's own check, not the reviewers': it says so.
@@ -70,6 +72,7 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
         Question("patents", "已产生一批相关专利成果", evidence=("任务书及成果证明", "其他支撑材料")),
     ),
     PARK: (
+        Question("cluster", "具有产业集聚优势"),
         Question("innovators", f"区域内集聚产业创新主体不少于{MIN_INNOVATORS}家", count=True,
                  evidence=("其他支撑材料",)),
         Question("leader_firms", "在产业链关键节点上拥有产业领军企业"),
@@ -86,9 +89,12 @@ class Eligibility:
     summary: str
 
 
-def _registered_in_shanghai(draft: Draft) -> Item:
+REGISTERED_HERE = Question("shanghai", "本市注册登记")
+
+
+def _registered_in_shanghai(draft: Draft, answer: object) -> Item:
     path = "unit.credit_code"
-    condition = "本市注册登记"
+    condition = REGISTERED_HERE.condition
     code = draft.get(path) or ""
     if not code:
         return Item("shanghai", condition, UNKNOWN, "请先填写统一社会信用代码", path)
@@ -99,32 +105,35 @@ def _registered_in_shanghai(draft: Draft) -> Item:
     if "uscc_not_shanghai" in codes:
         return Item("shanghai", condition, UNMET,
                     f"统一社会信用代码第 3–8 位（登记管理机关行政区划码）为 {division}，不是上海（31 开头）", path)
-    where = "由国家部委登记（100000）" if division == "100000" else f"登记管理机关行政区划码 {division}，在上海"
-    return Item("shanghai", condition, MET, f"统一社会信用代码显示{where}", path)
-
-
-def _year_of(draft: Draft, today: dt.date) -> int:
-    when = draft.get("cover.date")
-    return when.year if isinstance(when, dt.date) else today.year
+    if division == "100000":  # registered by a national authority: the code does not tell the city
+        asked = _answered(REGISTERED_HERE, answer, set())
+        why = "统一社会信用代码由国家部委登记（100000），不显示所在城市"
+        detail = f"{why}：请确认是否在本市注册登记" if asked.status == UNKNOWN else why
+        return Item("shanghai", condition, asked.status, detail, path, REGISTERED_HERE)
+    return Item("shanghai", condition, MET, f"统一社会信用代码显示登记管理机关行政区划码 {division}，在上海", path)
 
 
 def _partners(draft: Draft) -> list[dict]:
     return [p for p in (draft.get("unit.partners") or []) if (p.get("name") or "").strip()]
 
 
-def _long_partnership(draft: Draft, today: dt.date) -> Item:
+def _long_partnership(draft: Draft) -> Item:
     path = "unit.partners"
     condition = f"与相关单位已经建立产学研合作关系（合作期限{MIN_PARTNERSHIP_YEARS}年以上）"
     partners = _partners(draft)
     if not partners:
         return Item("partnership", condition, UNMET, "尚未填写产学研合作单位", path)
-    year = _year_of(draft, today)
+    when = draft.get("cover.date")
+    if not isinstance(when, dt.date):  # as the partnership rule: years count to the 申报时间
+        return Item("partnership", condition, UNKNOWN, "请先填写申报时间：合作期限算到申报时间所在的年份", "cover.date")
+    year = when.year
     long = [p for p in partners if isinstance(p.get("since"), int) and year - p["since"] >= MIN_PARTNERSHIP_YEARS]
     if long:
         names = "、".join(f"{p['name'].strip()}（自{p['since']}年起）" for p in long)
         return Item("partnership", condition, MET, f"合作已满 {MIN_PARTNERSHIP_YEARS} 年：{names}", path)
-    if all(not isinstance(p.get("since"), int) for p in partners):
-        return Item("partnership", condition, UNKNOWN, "请填写各合作单位的合作起始年份", path)
+    undated = [p["name"].strip() for p in partners if not isinstance(p.get("since"), int)]
+    if undated:
+        return Item("partnership", condition, UNKNOWN, "请填写合作起始年份：" + "、".join(undated), path)
     return Item("partnership", condition, UNMET,
                 f"到{year}年，没有一家合作单位的合作期限满 {MIN_PARTNERSHIP_YEARS} 年", path)
 
@@ -162,24 +171,23 @@ def _answered(question: Question, answer: object, categories: set[str]) -> Item:
     return Item(question.key, question.condition, status, detail, question=question)
 
 
-def check(draft: Draft, answers: dict[str, object] | None = None, today: dt.date | None = None) -> Eligibility:
+def check(draft: Draft, answers: dict[str, object] | None = None) -> Eligibility:
     """Every condition for the draft's 申报主体 with its status; ``answers``: question key →
     是 / 否 (or a count for ``innovators``), as the clerk gave them."""
     answers = answers or {}
-    today = today or dt.date.today()
     unit_type = draft.get("unit.type") or ""
     categories = {a.get("category") for a in (draft.get("attachments") or []) if isinstance(a, dict)}
-    items = [_registered_in_shanghai(draft), _answered(LEGAL_PERSON, answers.get(LEGAL_PERSON.key), categories)]
+    items = [_registered_in_shanghai(draft, answers.get(REGISTERED_HERE.key)), _answered(LEGAL_PERSON, answers.get(LEGAL_PERSON.key), categories)]
     if unit_type == ENTERPRISE:
         qs = QUESTIONS[ENTERPRISE]
         items += [_answered(q, answers.get(q.key), categories) for q in qs[:3]]
-        items.append(_long_partnership(draft, today))
+        items.append(_long_partnership(draft))
         items.append(_answered(qs[3], answers.get(qs[3].key), categories))
     elif unit_type == PARK:
         qs = QUESTIONS[PARK]
-        items += [_answered(q, answers.get(q.key), categories) for q in qs[:2]]
+        items += [_answered(q, answers.get(q.key), categories) for q in qs[:3]]
         items.append(_research_partner(draft))
-        items.append(_answered(qs[2], answers.get(qs[2].key), categories))
+        items.append(_answered(qs[3], answers.get(qs[3].key), categories))
     else:
         items.append(Item("unit_type", "申报主体（企事业单位或科技型园区）", UNKNOWN,
                           "请先在“一、申报单位基本信息”中选择申报主体：申报条件因主体而异", "unit.type"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from functools import partial
 
 from PySide6.QtCore import Qt
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms import eligibility as e
+from forms.text import strip_invisible
 from ui.main_window import settings
 
 UNANSWERED = "未确认"
@@ -38,9 +38,13 @@ def _settings_key(draft_id: str) -> str:
     return f"eligibility/{draft_id}"
 
 
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def read_count(text: str) -> int | None:
-    """A count as typed (full-width digits, a trailing 家); None when empty or not a whole number."""
-    raw = re.sub(r"[\s,]", "", unicodedata.normalize("NFKC", text or "")).removesuffix("家")
+    """A count as typed (ASCII or full-width digits, a trailing 家); None when empty or not a
+    whole number."""
+    raw = re.sub(r"\s", "", strip_invisible(text or "").translate(_HALF_WIDTH)).removesuffix("家")
     return int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else None
 
 
@@ -61,6 +65,10 @@ class EligibilityDialog(QDialog):
         self.verdict = QLabel()
         self.verdict.setObjectName("eligibility.verdict")
         self.verdict.setWordWrap(True)
+        self.verdict.setTextFormat(Qt.TextFormat.PlainText)
+        bold = self.verdict.font()
+        bold.setBold(True)
+        self.verdict.setFont(bold)
         note = QLabel(f"依据：申报指南“申报对象”“申报条件”。{e.PRIORITY_INDUSTRIES}")
         note.setWordWrap(True)
         note.setProperty("muted", True)
@@ -76,6 +84,7 @@ class EligibilityDialog(QDialog):
             detail = QLabel()
             detail.setObjectName(f"eligibility.{item.key}.detail")
             detail.setWordWrap(True)
+            detail.setTextFormat(Qt.TextFormat.PlainText)  # it quotes partner names from the draft
             grid.addWidget(mark, row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(condition, row, 1)
             grid.addWidget(self._control(item), row, 2)
@@ -137,7 +146,7 @@ class EligibilityDialog(QDialog):
         raw = settings().value(_settings_key(self.session.draft_id), "")
         try:
             saved = json.loads(raw) if isinstance(raw, str) and raw else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # settings edited by hand or damaged
             saved = {}
         if isinstance(saved, dict):
             self.answers = {k: v for k, v in saved.items()
@@ -173,7 +182,7 @@ class EligibilityDialog(QDialog):
         widget.style().polish(widget)
 
     def show_result(self) -> None:
-        self.verdict.setText(f"<b>{self.result.summary}</b>")
+        self.verdict.setText(self.result.summary)
         self.verdict.setProperty("status", "ok" if self.result.status == e.MET else "")
         self.verdict.setProperty("problem", "error" if self.result.status == e.UNMET else "")
         self._repolish(self.verdict)

@@ -3,10 +3,13 @@ cursor in the field that decides an item, the answers come back for their draft 
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPushButton
 
+from tests.forms.idgen import make_uscc
 from tests.ui.conftest import commit_text, type_text
 from ui.eligibility import EligibilityDialog, read_count
+from ui.main_window import settings
 
 ENTERPRISE_QUESTIONS = ("legal_person", "rd_investment", "rd_team", "rd_results", "patents")
 
@@ -34,15 +37,15 @@ def test_the_check_is_in_the_tools_menu_beside_the_calculator(window):
 
 def test_the_verdict_follows_every_answer(qtbot, window):
     dialog = open_check(window)
-    assert label(dialog, "verdict").text() == "<b>还有 5 项待确认。</b>"
+    assert label(dialog, "verdict").text() == "还有 5 项待确认。"
     assert label(dialog, "partnership.status").text() == "✓"      # read from the sample's partners
     assert label(dialog, "partnership.detail").text().startswith("合作已满 3 年：申江大学（自2016年起）")
     for key in ENTERPRISE_QUESTIONS:
         combo(dialog, key).setCurrentText("是")
-    assert label(dialog, "verdict").text().startswith("<b>按自查，符合企事业单位的申报条件")
+    assert label(dialog, "verdict").text().startswith("按自查，符合企事业单位的申报条件")
     assert label(dialog, "verdict").property("status") == "ok"
     combo(dialog, "rd_team").setCurrentText("否")
-    assert label(dialog, "verdict").text() == "<b>按自查，尚不符合申报条件：具有一定条件的研发团队。</b>"
+    assert label(dialog, "verdict").text() == "按自查，尚不符合申报条件：具有一定条件的研发团队。"
     assert label(dialog, "verdict").property("problem") == "error"
     assert label(dialog, "rd_team.status").text() == "✗"
     dialog.close()
@@ -97,9 +100,31 @@ def test_the_answers_belong_to_their_draft(qtbot, window):
     dialog.close()
 
 
+def test_a_code_from_a_national_authority_is_asked(qtbot, window):
+    window.session.edit("unit.credit_code", make_uscc(authority="1", kind="2", division="100000"), typing=False)
+    dialog = open_check(window)
+    assert label(dialog, "shanghai.status").text() == "？"
+    combo(dialog, "shanghai").setCurrentText("是")
+    assert label(dialog, "shanghai.status").text() == "✓"
+    dialog.close()
+
+
+def test_partner_names_are_shown_as_typed_and_damaged_settings_ignored(qtbot, window):
+    window.session.edit("unit.partners[0].name", "<b>申江</b>大学", typing=False)
+    settings().setValue(f"eligibility/{window.session.draft_id}", "[" * 100000)
+    dialog = open_check(window)
+    detail = label(dialog, "partnership.detail")
+    assert "<b>申江</b>大学（自2016年起）" in detail.text()
+    assert detail.textFormat() == Qt.TextFormat.PlainText
+    assert combo(dialog, "legal_person").currentText() == "未确认"
+    dialog.close()
+
+
 def test_read_count():
     assert read_count("６０家") == 60
-    assert read_count(" 1,200 ") == 1200
+    assert read_count("60\u200b") == 60                 # pasted with a zero-width space
+    assert read_count("①②") is None and read_count("5²") is None
+    assert read_count(" 1 200 ") == 1200
     assert read_count("") is None
     assert read_count("-3") is None
     assert read_count("5.5") is None
