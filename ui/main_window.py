@@ -18,11 +18,13 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -63,6 +65,12 @@ ACTIONS: dict[str, tuple[str, QKeySequence | str | None, str | None]] = {
     "guide": ("申报指南", "F1", None),
     "eligibility": ("申报条件自查…", None, "eligibility"),
     "targets": ("绩效目标计算器…", None, "targets"),
+}
+
+# part id -> (action, button text, tooltip): the helper a part's writer may want, offered on
+# that part's page as well as in the 工具 menu.
+HELPER_LINKS: dict[str, tuple[str, str, str]] = {
+    "plan": ("targets", "绩效目标计算器…", "按申报指南“年均增幅不少于30%”计算各项指标的目标，并写入本部分"),
 }
 
 
@@ -385,11 +393,26 @@ class MainWindow(QMainWindow):
         self.parts.setCurrentRow(first)
         self.stack.setCurrentIndex(first)
 
+    def _add_helper_link(self, page: PartPage) -> None:
+        link = HELPER_LINKS.get(page.part["id"])
+        if link is None:
+            return
+        action_name, text, tip = link
+        button = QPushButton(text, page)
+        button.setObjectName(f"part.{page.part['id']}.{action_name}")
+        button.setToolTip(tip)
+        button.clicked.connect(self.actions_by_name[action_name].trigger)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(button)
+        page.layout_.insertLayout(1, row)  # under the part's heading, in sight when the page opens
+
     def _fill(self, page: PartPage) -> None:
         """Build one page and wire its editors to the window."""
         if page.built:
             return
         fill_page(page, self._plan)
+        self._add_helper_link(page)
         for editor in page.editors:
             self._editors_by_path.setdefault(editor.path, []).append(editor)
             editor.focused.connect(self._on_editor_focused)

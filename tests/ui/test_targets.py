@@ -4,7 +4,7 @@ least targets, writes the sentence into part 三 as one undoable edit, remembers
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 
 from tests.ui.conftest import commit_text, type_text
 from ui.main_window import settings
@@ -174,3 +174,13 @@ def test_with_summary_replaces_its_paragraph_or_adds_one():
     assert with_summary("方案。\n", "绩效目标：以2021年为基数X") == "方案。\n绩效目标：以2021年为基数X"
     assert (with_summary("一。\n绩效目标：以2021年为基数旧。\n二。", "绩效目标：以2021年为基数新。")
             == "一。\n绩效目标：以2021年为基数新。\n二。")
+
+
+def test_part_three_offers_the_calculator_under_its_text(qtbot, window):
+    window.focus_path("plan")
+    button = window.findChild(QPushButton, "part.plan.targets")
+    assert button is not None and button.isVisible() and button.text() == "绩效目标计算器…"
+    button.click()
+    shown = [d for d in window.findChildren(TargetsDialog, "targets") if d.isVisible()]
+    assert len(shown) == 1
+    shown[0].close()
