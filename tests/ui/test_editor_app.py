@@ -154,6 +154,10 @@ NOT_ON_THE_WAY = {
     "PySide6.QtNetwork": "the single-instance server (it listens once the window is ready)",
     "uuid": "a new draft's ID (brings platform); the start opens a stored draft",
     "csv": "copying and pasting table cells",
+    "ui.targets": "the 绩效目标计算器 (工具 menu, part 三)",
+    "forms.targets": "the 绩效目标计算器's arithmetic",
+    "ui.eligibility": "the 申报条件自查 (工具 menu)",
+    "forms.eligibility": "the 申报条件自查's conditions",
 }
 
 
