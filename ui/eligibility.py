@@ -105,6 +105,8 @@ class EligibilityDialog(QDialog):
         layout.addLayout(grid)
         layout.addStretch(1)
         layout.addLayout(buttons)
+        for button in self.findChildren(QPushButton):  # now all in the dialog: 转到 and 关闭
+            button.setAutoDefault(False)  # Enter in the count does not close the check
         self.resize(820, 560)
         self.show_result()
 

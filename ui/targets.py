@@ -133,6 +133,8 @@ class TargetsDialog(QDialog):
         buttons.addStretch(1)
         for button in (self.copy_button, self.insert_button, close_button):
             buttons.addWidget(button)
+        for button in (self.fill_button, self.copy_button, self.insert_button, close_button):
+            button.setAutoDefault(False)  # Enter in a figure does not press a button
 
         layout = QVBoxLayout(self)
         layout.addWidget(quote)

@@ -128,3 +128,13 @@ def test_read_count():
     assert read_count("") is None
     assert read_count("-3") is None
     assert read_count("5.5") is None
+
+
+def test_enter_in_the_count_does_not_close_the_check(qtbot, window):
+    window.session.edit("unit.type", "科技型园区", typing=False)
+    dialog = open_check(window)
+    count = dialog.findChild(QLineEdit, "eligibility.innovators")
+    type_text(qtbot, count, "60")
+    qtbot.keyClick(count, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    dialog.close()

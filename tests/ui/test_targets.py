@@ -184,3 +184,11 @@ def test_part_three_offers_the_calculator_under_its_text(qtbot, window):
     shown = [d for d in window.findChildren(TargetsDialog, "targets") if d.isVisible()]
     assert len(shown) == 1
     shown[0].close()
+
+
+def test_enter_in_a_figure_presses_no_button(qtbot, window):
+    dialog = open_targets(window)
+    cell(dialog, "deals", "base").setText("10")
+    qtbot.keyClick(cell(dialog, "deals", "base"), Qt.Key.Key_Return)
+    assert dialog.isVisible() and cell(dialog, "deals", "2022").text() == ""  # neither closed nor filled
+    dialog.close()
