@@ -3,14 +3,11 @@
 Rows the draft decides (本市注册登记, 合作期限3年以上, a 高校/科研院所 partner) show what was read and
 a 转到 button that closes the check and puts the cursor in the field to correct. Rows only the
 unit can answer have 是 / 否 (or the number of 创新主体); the verdict at the top follows every
-answer at once. Answers are not part of the 申报书, so they are kept in the editor's settings for
-each draft and come back the next time.
+answer at once. Answers are kept per draft (ui.helper_state) and come back the next time.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from functools import partial
 
 from PySide6.QtCore import Qt
@@ -27,25 +24,27 @@ from PySide6.QtWidgets import (
 )
 
 from forms import eligibility as e
-from forms.text import strip_invisible
-from ui.main_window import settings
+from forms import targets
+from ui import helper_state
+from ui.style import restyle
 
 UNANSWERED = "未确认"
 MARKS = {e.MET: "✓", e.UNMET: "✗", e.UNKNOWN: "？"}
 
 
-def _settings_key(draft_id: str) -> str:
-    return f"eligibility/{draft_id}"
-
-
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+STATE = "eligibility"
+#: The number of 创新主体 is read as the calculator reads its figures (forms.targets).
+COUNT = targets.Indicator("innovators", "产业创新主体", "家", 0)
 
 
 def read_count(text: str) -> int | None:
     """A count as typed (ASCII or full-width digits, a trailing 家); None when empty or not a
     whole number."""
-    raw = re.sub(r"\s", "", strip_invisible(text or "").translate(_HALF_WIDTH)).removesuffix("家")
-    return int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else None
+    try:
+        value = targets.parse_figure(text, COUNT)
+    except targets.FigureError:
+        return None
+    return int(value) if value is not None else None
 
 
 class EligibilityDialog(QDialog):
@@ -60,6 +59,7 @@ class EligibilityDialog(QDialog):
         self.marks: dict[str, QLabel] = {}
         self.details: dict[str, QLabel] = {}
         self._restore()
+        self.finished.connect(self._save)
         self.result = e.check(session.draft, self.answers)
 
         self.verdict = QLabel()
@@ -145,61 +145,46 @@ class EligibilityDialog(QDialog):
     # -- answers ---------------------------------------------------------------------------
 
     def _restore(self) -> None:
-        raw = settings().value(_settings_key(self.session.draft_id), "")
-        try:
-            saved = json.loads(raw) if isinstance(raw, str) and raw else {}
-        except (ValueError, RecursionError):  # settings edited by hand or damaged
-            saved = {}
-        if isinstance(saved, dict):
-            self.answers = {k: v for k, v in saved.items()
-                            if isinstance(k, str) and (v in (e.YES, e.NO) or (isinstance(v, int) and not isinstance(v, bool)))}
+        saved = helper_state.load(STATE, self.session.draft_id)
+        self.answers = {k: v for k, v in saved.items()
+                        if v in (e.YES, e.NO) or (isinstance(v, int) and not isinstance(v, bool))}
 
     def _save(self) -> None:
-        settings().setValue(_settings_key(self.session.draft_id), json.dumps(self.answers, ensure_ascii=False))
+        helper_state.save(STATE, self.session.draft_id, self.answers)
 
     def _on_answer_changed(self, key: str, text: str) -> None:
         self.set_answer(key, text if text in (e.YES, e.NO) else None)
 
     def _on_count_changed(self, key: str, text: str) -> None:
-        self.set_answer(key, read_count(text))
-        if text.strip() and read_count(text) is None:
+        count = read_count(text)
+        self.set_answer(key, count)
+        if text.strip() and count is None:
             self.details[key].setText("请填写整数家数，例如 60")
-            self.details[key].setProperty("problem", "error")
-            self._repolish(self.details[key])
+            restyle(self.details[key], problem="error")
 
     def set_answer(self, key: str, value: object) -> None:
         if value is None:
             self.answers.pop(key, None)
         else:
             self.answers[key] = value
-        self._save()
         self.result = e.check(self.session.draft, self.answers)
         self.show_result()
 
     # -- showing ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _repolish(widget: QWidget) -> None:
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
-
     def show_result(self) -> None:
         self.verdict.setText(self.result.summary)
-        self.verdict.setProperty("status", "ok" if self.result.status == e.MET else "")
-        self.verdict.setProperty("problem", "error" if self.result.status == e.UNMET else "")
-        self._repolish(self.verdict)
+        restyle(self.verdict, status="ok" if self.result.status == e.MET else "",
+                problem="error" if self.result.status == e.UNMET else "")
         for item in self.result.items:
             mark, detail = self.marks.get(item.key), self.details.get(item.key)
             if mark is None or detail is None:
                 continue
             mark.setText(MARKS[item.status])
-            mark.setProperty("status", "ok" if item.status == e.MET else "")
-            mark.setProperty("problem", "error" if item.status == e.UNMET else "")
             detail.setText(item.detail)
-            detail.setProperty("problem", "error" if item.status == e.UNMET else "")
-            detail.setProperty("muted", item.status != e.UNMET)
-            for widget in (mark, detail):
-                self._repolish(widget)
+            problem = "error" if item.status == e.UNMET else ""
+            restyle(mark, status="ok" if item.status == e.MET else "", problem=problem)
+            restyle(detail, problem=problem, muted=item.status != e.UNMET)
 
     def go_to(self, path: str | None) -> None:
         """Close the check and put the cursor in the field that decides an item."""

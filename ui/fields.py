@@ -34,6 +34,7 @@ from forms.definition import FieldDef
 from forms.fieldtypes import InputError
 from forms.problems import Problem
 from forms.text import clean_para, count_zi
+from ui.style import restyle
 
 NOT_PRINTED = "不打印"
 CHOOSE = "请选择"
@@ -209,12 +210,8 @@ class FieldEditor(QWidget):
         else:
             level = ""
         if self.input.property("problem") != level:
-            self.input.setProperty("problem", level)
-            self.message.setProperty("problem", level)
-            style = self.input.style()
             for w in (self.input, self.message):
-                style.unpolish(w)
-                style.polish(w)
+                restyle(w, problem=level)
             self._set_icon(level)
         text = "\n".join(messages)
         if self.message.text() != text:
@@ -321,11 +318,7 @@ class ParaEditor(FieldEditor):
         n = self.zi()
         limit = self.fdef.max_zi
         self.counter.setText(f"已输入 {n} / {limit} 字" if limit else f"已输入 {n} 字")
-        over = "error" if limit and n > limit else ""
-        if self.counter.property("problem") != over:
-            self.counter.setProperty("problem", over)
-            self.counter.style().unpolish(self.counter)
-            self.counter.style().polish(self.counter)
+        restyle(self.counter, problem="error" if limit and n > limit else "")
 
 
 class ChoiceEditor(FieldEditor):

@@ -24,3 +24,16 @@ QLineEdit[exempt="true"] { background: #f4f5f7; }
 QListWidget#parts { font-size: 11pt; }
 QListWidget#parts::item { padding: 6px 4px; }
 """
+
+
+def restyle(widget, **properties) -> None:
+    """Set the dynamic properties the style sheet selects on (``problem``, ``status``, ``muted``)
+    and re-polish the widget, only when one of them changed."""
+    changed = False
+    for name, value in properties.items():
+        if widget.property(name) != value:
+            widget.setProperty(name, value)
+            changed = True
+    if changed:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)

@@ -9,13 +9,11 @@ guide's average growth, and by how much it falls short. 按30%补足目标 fills
 写入第三部分 puts the 绩效目标 sentence into part 三 (the 工作方案) — replacing the sentence an
 earlier use wrote, else as a new paragraph at its end — as one edit that 撤销 takes back.
 
-The figures are not part of the 申报书 (the form has no place for them), so they are kept in the
-editor's settings for each draft and come back the next time the calculator opens.
+The figures are not part of the 申报书 (the form has no place for them): they are kept per draft
+(ui.helper_state) and come back the next time the calculator opens.
 """
 
 from __future__ import annotations
-
-import json
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,7 +31,8 @@ from PySide6.QtWidgets import (
 
 from forms import targets as t
 from forms.text import count_zi
-from ui.main_window import settings
+from ui import helper_state
+from ui.style import restyle
 
 PLAN = "plan"
 GUIDE_QUOTE = ("申报指南·工作目标：任务期内，项目承担单位开展专利许可、转让、作价入股的次数、专利数量、"
@@ -42,8 +41,7 @@ SUMMARY_START = f"绩效目标：以{t.BASE_YEAR}年为基数"
 COLUMNS = ("base", *(str(y) for y in t.YEARS))
 
 
-def _settings_key(draft_id: str) -> str:
-    return f"targets/{draft_id}"
+STATE = "targets"
 
 
 def with_summary(plan: str, summary: str) -> str:
@@ -148,18 +146,13 @@ class TargetsDialog(QDialog):
         self._restoring = True
         self._restore()
         self._restoring = False
+        self.finished.connect(self._save)
         self.recompute()
 
     # -- figures ---------------------------------------------------------------------------
 
     def _restore(self) -> None:
-        raw = settings().value(_settings_key(self.session.draft_id), "")
-        try:
-            saved = json.loads(raw) if isinstance(raw, str) and raw else {}
-        except (ValueError, RecursionError):  # settings edited by hand or damaged
-            saved = {}
-        if not isinstance(saved, dict):
-            return
+        saved = helper_state.load(STATE, self.session.draft_id)
         for (key, column), edit in self.inputs.items():
             value = saved.get(f"{key}.{column}")
             if isinstance(value, str):
@@ -167,11 +160,10 @@ class TargetsDialog(QDialog):
 
     def _save(self) -> None:
         values = {f"{key}.{column}": edit.text() for (key, column), edit in self.inputs.items() if edit.text()}
-        settings().setValue(_settings_key(self.session.draft_id), json.dumps(values, ensure_ascii=False))
+        helper_state.save(STATE, self.session.draft_id, values)
 
     def _on_edit_text_changed(self, _text: str) -> None:
         if not self._restoring:
-            self._save()
             self.recompute()
 
     def _read(self, indicator: t.Indicator) -> tuple[list, str | None]:
@@ -181,14 +173,12 @@ class TargetsDialog(QDialog):
             edit = self.inputs[(indicator.key, column)]
             try:
                 values.append(t.parse_figure(edit.text(), indicator))
-                edit.setProperty("problem", "")
+                restyle(edit, problem="")
             except t.FigureError as exc:
                 values.append(None)
-                edit.setProperty("problem", "error")
+                restyle(edit, problem="error")
                 heading = f"{t.BASE_YEAR}年" if column == "base" else f"{column}年目标"
                 error = error or f"{heading}：{exc}"
-            edit.style().unpolish(edit)
-            edit.style().polish(edit)
         return values, error
 
     def recompute(self) -> None:
@@ -200,16 +190,12 @@ class TargetsDialog(QDialog):
             label = self.results[indicator.key]
             if error is not None:
                 label.setText(error)
-                label.setProperty("status", "unreadable")
-                label.setProperty("problem", "error")
+                restyle(label, status="unreadable", problem="error", muted=False)
             else:
                 mark = {"ok": "✓ ", "short": "✗ "}.get(assessment.status, "")
                 label.setText(mark + assessment.message)
-                label.setProperty("status", assessment.status)
-                label.setProperty("problem", "error" if assessment.status == t.SHORT else "")
-            label.setProperty("muted", assessment.status in (t.INCOMPLETE, t.ZERO_BASE) and error is None)
-            label.style().unpolish(label)
-            label.style().polish(label)
+                restyle(label, status=assessment.status, problem="error" if assessment.status == t.SHORT else "",
+                        muted=assessment.status in (t.INCOMPLETE, t.ZERO_BASE))
         text = t.summary_text(self.assessments)
         self.summary.setPlainText(text)
         self.copy_button.setEnabled(bool(text))
@@ -222,11 +208,9 @@ class TargetsDialog(QDialog):
                              if a.status == t.SHORT and all(x is not None for x in a.targets))
             warn = f"。注意：{short}的目标未达到年均增幅30%" if short else ""
             self.count.setText(f"写入后第三部分共 {after} / {limit} 字{over}{warn}")
-            self.count.setProperty("problem", "error" if over or warn else "")
+            restyle(self.count, problem="error" if over or warn else "")
         else:
             self.count.setText("")
-        self.count.style().unpolish(self.count)
-        self.count.style().polish(self.count)
 
     def fill_minimums(self) -> None:
         """Empty targets get 30 % a year; a 2023 target below the least figure reaching the average
@@ -247,7 +231,6 @@ class TargetsDialog(QDialog):
                         edit.setText(str(least))
         finally:
             self._restoring = False
-        self._save()
         self.recompute()
 
     # -- output ----------------------------------------------------------------------------
